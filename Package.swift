@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "noveum-trace-swift",
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11)],
+    products: [
+        .library(name: "NoveumTrace", targets: ["NoveumTrace"]),
+        .library(name: "NoveumTraceTesting", targets: ["NoveumTraceTesting"]),
+        .executable(name: "noveum-examples", targets: ["NoveumTraceExamples"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // Test-only dependencies: used by the interop tests, never by a library product.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        .target(
+            name: "NoveumTrace",
+            dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "NoveumTraceTesting",
+            dependencies: ["NoveumTrace"]
+        ),
+        .executableTarget(
+            name: "NoveumTraceExamples",
+            dependencies: ["NoveumTrace"],
+            path: "Examples/FlexibleTracing"
+        ),
+        .testTarget(
+            name: "NoveumTraceTests",
+            dependencies: ["NoveumTrace", "NoveumTraceTesting"]
+        ),
+        .testTarget(
+            name: "NoveumTraceInteropTests",
+            dependencies: [
+                "NoveumTrace",
+                "NoveumTraceTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+    ]
+)

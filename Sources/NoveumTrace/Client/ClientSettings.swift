@@ -1,0 +1,67 @@
+/// Who is tracing: the API key, project, environment, endpoint and service version a client was set up with.
+///
+/// An argument passed in code wins; a nil argument falls back to `NOVEUM_API_KEY`, `NOVEUM_PROJECT`,
+/// `NOVEUM_ENVIRONMENT`, `NOVEUM_ENDPOINT` and `NOVEUM_SERVICE_VERSION`, then to the defaults.
+public struct ClientSettings: Sendable, Hashable, CustomStringConvertible {
+    /// The default Noveum API endpoint.
+    public static let defaultEndpoint = "https://api.noveum.ai/api"
+
+    /// The API key, kept out of every description.
+    let apiKey: String?
+    /// The project the traces belong to; default `default`.
+    public let project: String
+    /// The deployment environment; default `development`.
+    public let environment: String
+    /// The Noveum API base URL; requests go to `{endpoint}/v1/traces`.
+    public let endpoint: String
+    /// The version of the traced service, if known.
+    public let serviceVersion: String?
+
+    /// Whether an API key is configured.
+    public var hasAPIKey: Bool { apiKey != nil }
+
+    /// The settings with the API key masked.
+    public var description: String {
+        "ClientSettings(project: \(project), environment: \(environment), endpoint: \(endpoint), "
+            + "serviceVersion: \(serviceVersion ?? "nil"), apiKey: \(apiKey == nil ? "none" : "<redacted>"))"
+    }
+
+    init(
+        apiKey: String?, project: String?, environment: String?, endpoint: String?, serviceVersion: String?,
+        processEnvironment: [String: String]
+    ) throws(NoveumTraceError) {
+        let env = EnvironmentReader(processEnvironment)
+        self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 } ?? env.string("NOVEUM_API_KEY")
+        self.project = project ?? env.string("NOVEUM_PROJECT") ?? "default"
+        self.environment = environment ?? env.string("NOVEUM_ENVIRONMENT") ?? "development"
+        self.serviceVersion = serviceVersion ?? env.string("NOVEUM_SERVICE_VERSION")
+        let rawEndpoint = endpoint ?? env.string("NOVEUM_ENDPOINT") ?? Self.defaultEndpoint
+        guard let parsed = HTTPURL(rawEndpoint) else {
+            throw .invalidConfiguration("endpoint must be an http or https URL with a host, got \"\(rawEndpoint)\"")
+        }
+        self.endpoint = parsed.normalized
+        guard !self.project.isEmpty else { throw .invalidConfiguration("project must not be empty") }
+    }
+}
+
+/// A minimal check of an http(s) URL: scheme, a host, no spaces. Kept free of Foundation.
+struct HTTPURL {
+    let normalized: String
+
+    init?(_ raw: String) {
+        let lower = raw.lowercased()
+        let rest: Substring
+        if lower.hasPrefix("http://") {
+            rest = raw.dropFirst(7)
+        } else if lower.hasPrefix("https://") {
+            rest = raw.dropFirst(8)
+        } else {
+            return nil
+        }
+        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !host.isEmpty, !host.hasPrefix(":"), !raw.contains(where: { $0.isWhitespace }) else { return nil }
+        var text = raw
+        while text.hasSuffix("/") { text.removeLast() }
+        normalized = text
+    }
+}

@@ -1,0 +1,120 @@
+import Logging
+
+/// How a ``NoveumClient`` samples, batches and exports.
+///
+/// Every setting you leave out is taken from the environment when a matching variable is set, and otherwise
+/// from its default; a setting you pass in code always wins.
+///
+/// ```swift
+/// try NoveumTrace.initialize(apiKey: "key", project: "production-app", environment: "production",
+///                            config: .init(samplingRate: 0.1, batchSize: 100, asyncExport: true))
+/// ```
+///
+/// | Setting | Default | Environment |
+/// |---|---|---|
+/// | ``samplingRate`` | 1.0 | `NOVEUM_SAMPLING_RATE` |
+/// | ``batchSize`` | 100 | `NOVEUM_BATCH_SIZE` |
+/// | ``maxQueueSize`` | 2048 | `NOVEUM_MAX_QUEUE_SIZE` |
+/// | ``scheduleDelay`` | 5 s | `NOVEUM_SCHEDULE_DELAY_MS` |
+/// | ``exportTimeout`` | 30 s | `NOVEUM_EXPORT_TIMEOUT_MS` |
+/// | ``asyncExport`` | true | `NOVEUM_ASYNC_EXPORT` |
+public struct Configuration: Sendable {
+    private var _samplingRate: Double?
+    private var _batchSize: Int?
+    private var _maxQueueSize: Int?
+    private var _scheduleDelay: Duration?
+    private var _exportTimeout: Duration?
+    private var _asyncExport: Bool?
+
+    /// The share of traces recorded, in 0...1, decided once per trace from its id.
+    public var samplingRate: Double {
+        get { _samplingRate ?? 1.0 }
+        set { _samplingRate = newValue }
+    }
+
+    /// Spans sent per export request; the exporter is woken when this many are waiting.
+    public var batchSize: Int {
+        get { _batchSize ?? 100 }
+        set { _batchSize = newValue }
+    }
+
+    /// Finished spans buffered per exporter before new ones are dropped (and counted).
+    public var maxQueueSize: Int {
+        get { _maxQueueSize ?? 2048 }
+        set { _maxQueueSize = newValue }
+    }
+
+    /// The longest a finished span waits before it is exported when fewer than ``batchSize`` are waiting.
+    public var scheduleDelay: Duration {
+        get { _scheduleDelay ?? .seconds(5) }
+        set { _scheduleDelay = newValue }
+    }
+
+    /// The longest one export may take before it is abandoned and its spans counted as dropped.
+    public var exportTimeout: Duration {
+        get { _exportTimeout ?? .seconds(30) }
+        set { _exportTimeout = newValue }
+    }
+
+    /// Whether export waits for a batch to fill or ``scheduleDelay`` to pass (true), or is woken for every
+    /// finished span (false, for short scripts). Export never runs on the caller's thread either way.
+    public var asyncExport: Bool {
+        get { _asyncExport ?? true }
+        set { _asyncExport = newValue }
+    }
+
+    /// Per-span bounds on attributes, events and links.
+    public var limits: SpanLimits
+
+    /// Where spans go. Nil chooses automatically: the console when no API key is configured.
+    public var exporters: [any SpanExporter]?
+
+    /// The logger for the SDK's own warnings (a full queue, a failed export). It never logs secrets.
+    public var logger: Logger
+
+    /// Creates a configuration; every argument left nil comes from the environment or its default.
+    public init(
+        samplingRate: Double? = nil, batchSize: Int? = nil, asyncExport: Bool? = nil, maxQueueSize: Int? = nil,
+        scheduleDelay: Duration? = nil, exportTimeout: Duration? = nil, limits: SpanLimits = SpanLimits(),
+        exporters: [any SpanExporter]? = nil, logger: Logger = Logger(label: "noveum.trace")
+    ) {
+        _samplingRate = samplingRate
+        _batchSize = batchSize
+        _asyncExport = asyncExport
+        _maxQueueSize = maxQueueSize
+        _scheduleDelay = scheduleDelay
+        _exportTimeout = exportTimeout
+        self.limits = limits
+        self.exporters = exporters
+        self.logger = logger
+    }
+
+    /// Fills the settings left unset from `environment`, then checks every value.
+    func resolved(environment: [String: String]) throws(NoveumTraceError) -> Configuration {
+        var result = self
+        let env = EnvironmentReader(environment)
+        if result._samplingRate == nil { result._samplingRate = try env.double("NOVEUM_SAMPLING_RATE") }
+        if result._batchSize == nil { result._batchSize = try env.int("NOVEUM_BATCH_SIZE") }
+        if result._maxQueueSize == nil { result._maxQueueSize = try env.int("NOVEUM_MAX_QUEUE_SIZE") }
+        if result._scheduleDelay == nil { result._scheduleDelay = try env.milliseconds("NOVEUM_SCHEDULE_DELAY_MS") }
+        if result._exportTimeout == nil { result._exportTimeout = try env.milliseconds("NOVEUM_EXPORT_TIMEOUT_MS") }
+        if result._asyncExport == nil { result._asyncExport = try env.bool("NOVEUM_ASYNC_EXPORT") }
+        try result.validate()
+        return result
+    }
+
+    func validate() throws(NoveumTraceError) {
+        guard samplingRate.isFinite, (0...1).contains(samplingRate) else {
+            throw .invalidConfiguration("samplingRate must be within 0...1, got \(samplingRate)")
+        }
+        guard batchSize > 0 else { throw .invalidConfiguration("batchSize must be positive, got \(batchSize)") }
+        guard maxQueueSize >= batchSize else {
+            throw .invalidConfiguration("maxQueueSize (\(maxQueueSize)) must be at least batchSize (\(batchSize))")
+        }
+        guard scheduleDelay > .zero else { throw .invalidConfiguration("scheduleDelay must be positive") }
+        guard exportTimeout > .zero else { throw .invalidConfiguration("exportTimeout must be positive") }
+        guard limits.maxAttributes >= 0, limits.maxEvents >= 0, limits.maxLinks >= 0 else {
+            throw .invalidConfiguration("span limits must not be negative")
+        }
+    }
+}

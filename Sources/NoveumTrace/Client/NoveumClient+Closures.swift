@@ -1,0 +1,186 @@
+import Tracing
+
+/// What a span made by an inline closure looks like at its start.
+struct SpanTemplate: Sendable {
+    var name: String
+    var kind: SpanKind = .internal
+    var attributes: AttributeList = AttributeList()
+}
+
+extension NoveumClient {
+    /// Runs `body` inside a new span that is active for the body's duration, then ends it.
+    ///
+    /// A thrown error is recorded (exception attributes and event, status `error`) and rethrown with its type
+    /// intact; task cancellation is recorded as status `cancelled`.
+    @inline(__always)
+    func withSpan<T, E: Error>(
+        _ template: SpanTemplate, extra: [String: any AttributeValueConvertible],
+        in current: InstrumentationContext? = InstrumentationContext.current,
+        isolation: isolated (any Actor)?, _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        let (span, context) = open(template, extra: extra, in: current)
+        let result: Result<T, E> = await InstrumentationContext.$current.withValue(context) {
+            do throws(E) {
+                return .success(try await body(span))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try close(span, result)
+    }
+
+    /// The synchronous form of ``withSpan(_:extra:in:isolation:_:)``.
+    @inline(__always)
+    func withSpan<T, E: Error>(
+        _ template: SpanTemplate, extra: [String: any AttributeValueConvertible],
+        in current: InstrumentationContext? = InstrumentationContext.current,
+        _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        let (span, context) = open(template, extra: extra, in: current)
+        let result: Result<T, E> = InstrumentationContext.$current.withValue(context) {
+            do throws(E) {
+                return .success(try body(span))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try close(span, result)
+    }
+
+    @inline(__always)
+    private func open(
+        _ template: SpanTemplate, extra: [String: any AttributeValueConvertible], in current: InstrumentationContext?
+    ) -> (NoveumSpan, InstrumentationContext) {
+        var attributes = template.attributes
+        attributes.merge(extra)
+        let span = makeSpan(
+            name: template.name, kind: template.kind, parent: current?.noveumParent, attributes: attributes,
+            baseContext: current)
+        var context = current ?? .topLevel
+        context.noveumSpan = span
+        return (span, context)
+    }
+
+    @inline(__always)
+    private func close<T, E: Error>(_ span: NoveumSpan, _ result: Result<T, E>) throws(E) -> T {
+        switch result {
+        case .success(let value):
+            span.end()
+            return value
+        case .failure(let error):
+            span.recordFailure(error)
+            span.end()
+            throw error
+        }
+    }
+}
+
+// MARK: - The inline closures
+
+extension NoveumClient {
+    /// Traces a block of work as one span named `name`, active while `body` runs.
+    ///
+    /// ```swift
+    /// let hits = try await client.traceOperation("vector_search") { span in
+    ///     let hits = try await index.search(query)
+    ///     span.setAttributes(["search.results_count": hits.count])
+    ///     return hits
+    /// }
+    /// ```
+    public func traceOperation<T, E: Error>(
+        _ name: String, kind: SpanKind = .internal, attributes: [String: any AttributeValueConvertible] = [:],
+        isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        try await withSpan(SpanTemplate(name: name, kind: kind), extra: attributes, isolation: isolation, body)
+    }
+
+    /// Traces a block of synchronous work as one span named `name`.
+    public func traceOperation<T, E: Error>(
+        _ name: String, kind: SpanKind = .internal, attributes: [String: any AttributeValueConvertible] = [:],
+        _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        try withSpan(SpanTemplate(name: name, kind: kind), extra: attributes, body)
+    }
+
+    /// Traces one call to a language model.
+    ///
+    /// The span is named `"{operation} {model}"`, has kind `client`, and carries the model, provider and operation
+    /// in the Noveum (`llm.*`), OpenTelemetry GenAI (`gen_ai.*`) and OpenInference vocabularies.
+    ///
+    /// ```swift
+    /// let text = try await client.traceLLM(model: "gpt-4", provider: "openai") { span in
+    ///     let reply = try await llm.chat(messages)
+    ///     span.setAttributes(["llm.input_tokens": reply.usage.promptTokens, "llm.response": reply.text])
+    ///     return reply.text
+    /// }
+    /// ```
+    public func traceLLM<T, E: Error>(
+        model: String, provider: String? = nil, operation: String = "chat",
+        attributes: [String: any AttributeValueConvertible] = [:], isolation: isolated (any Actor)? = #isolation,
+        _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        try await withSpan(
+            LLMConventions.llmSpan(model: model, provider: provider, operation: operation), extra: attributes,
+            isolation: isolation, body)
+    }
+
+    /// Traces one synchronous call to a language model.
+    public func traceLLM<T, E: Error>(
+        model: String, provider: String? = nil, operation: String = "chat",
+        attributes: [String: any AttributeValueConvertible] = [:], _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        try withSpan(LLMConventions.llmSpan(model: model, provider: provider, operation: operation), extra: attributes, body)
+    }
+
+    /// Traces one run of an agent: a span named `"invoke_agent {name}"`.
+    public func traceAgent<T, E: Error>(
+        _ name: String, role: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        try await withSpan(LLMConventions.agentSpan(name: name, role: role), extra: attributes, isolation: isolation, body)
+    }
+
+    /// Traces one synchronous run of an agent.
+    public func traceAgent<T, E: Error>(
+        _ name: String, role: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        try withSpan(LLMConventions.agentSpan(name: name, role: role), extra: attributes, body)
+    }
+
+    /// Traces one tool call: a span named `"execute_tool {name}"`.
+    public func traceTool<T, E: Error>(
+        _ name: String, callID: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        try await withSpan(LLMConventions.toolSpan(name: name, callID: callID), extra: attributes, isolation: isolation, body)
+    }
+
+    /// Traces one synchronous tool call.
+    public func traceTool<T, E: Error>(
+        _ name: String, callID: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        try withSpan(LLMConventions.toolSpan(name: name, callID: callID), extra: attributes, body)
+    }
+
+    /// Traces one retrieval (vector search, document lookup): a span named `"retrieval {index}"`, or
+    /// `"retrieval"` without an index.
+    public func traceRetrieval<T, E: Error>(
+        index: String? = nil, query: String? = nil, topK: Int? = nil,
+        attributes: [String: any AttributeValueConvertible] = [:], isolation: isolated (any Actor)? = #isolation,
+        _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        try await withSpan(
+            LLMConventions.retrievalSpan(index: index, query: query, topK: topK), extra: attributes,
+            isolation: isolation, body)
+    }
+
+    /// Traces one synchronous retrieval.
+    public func traceRetrieval<T, E: Error>(
+        index: String? = nil, query: String? = nil, topK: Int? = nil,
+        attributes: [String: any AttributeValueConvertible] = [:], _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        try withSpan(LLMConventions.retrievalSpan(index: index, query: query, topK: topK), extra: attributes, body)
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import Logging
+import Synchronization
+import Tracing
+
+/// A tracing client: it starts spans, samples traces and exports finished spans through its pipelines.
+///
+/// Most applications use the global client that ``NoveumTrace/initialize(apiKey:project:environment:endpoint:serviceVersion:config:)``
+/// installs, through the static API on ``NoveumTrace``. Create clients of your own to send two projects from one
+/// process, or to give a test its own client (see ``NoveumTrace/withClient(_:operation:)``).
+///
+/// A client is also a swift-distributed-tracing `Tracer`: after `InstrumentationSystem.bootstrap(client)`, spans
+/// made by Hummingbird, Vapor and AsyncHTTPClient and spans made by the inline closures form one trace tree.
+public final class NoveumClient: Sendable {
+    /// Who is tracing: project, environment, endpoint, service version.
+    public let settings: ClientSettings
+    /// The resolved configuration.
+    public let configuration: Configuration
+
+    let limits: SpanLimits
+    let sampler: HeadSampler
+    let pipelines: [ExportPipeline]
+    let counters = ClientCounters()
+    let registry = SpanRegistry()
+    let logger: Logger
+    private let warnedUnresolvedParent = Atomic<Bool>(false)
+
+    /// Creates a client and starts its export pipelines.
+    ///
+    /// Arguments left nil come from `NOVEUM_API_KEY`, `NOVEUM_PROJECT`, `NOVEUM_ENVIRONMENT`, `NOVEUM_ENDPOINT`
+    /// and `NOVEUM_SERVICE_VERSION`, and the configuration's unset fields from their own variables.
+    ///
+    /// - Throws: ``NoveumTraceError/invalidConfiguration(_:)`` naming the setting that is not valid.
+    public convenience init(
+        apiKey: String? = nil, project: String? = nil, environment: String? = nil, endpoint: String? = nil,
+        serviceVersion: String? = nil, config: Configuration = Configuration()
+    ) throws(NoveumTraceError) {
+        try self.init(
+            apiKey: apiKey, project: project, environment: environment, endpoint: endpoint,
+            serviceVersion: serviceVersion, config: config, processEnvironment: ProcessInfo.processInfo.environment)
+    }
+
+    /// Creates a client reading the given environment instead of the process's.
+    convenience init(
+        apiKey: String?, project: String?, environment: String?, endpoint: String?, serviceVersion: String?,
+        config: Configuration, processEnvironment: [String: String]
+    ) throws(NoveumTraceError) {
+        let settings = try ClientSettings(
+            apiKey: apiKey, project: project, environment: environment, endpoint: endpoint,
+            serviceVersion: serviceVersion, processEnvironment: processEnvironment)
+        let configuration = try config.resolved(environment: processEnvironment)
+        let exporters = configuration.exporters ?? Self.defaultExporters(settings: settings)
+        self.init(settings: settings, configuration: configuration, exporters: exporters)
+    }
+
+    private init(settings: ClientSettings, configuration: Configuration, exporters: [any SpanExporter]) {
+        self.settings = settings
+        self.configuration = configuration
+        self.limits = configuration.limits
+        self.sampler = HeadSampler(rate: configuration.samplingRate)
+        self.logger = configuration.logger
+        let pipelineSettings = ExportPipeline.Settings(
+            maxQueueSize: configuration.maxQueueSize, batchSize: configuration.batchSize,
+            scheduleDelay: configuration.scheduleDelay, exportTimeout: configuration.exportTimeout,
+            wakePerSpan: !configuration.asyncExport)
+        self.pipelines = exporters.map {
+            ExportPipeline(exporter: $0, settings: pipelineSettings, logger: configuration.logger)
+        }
+        for pipeline in pipelines { pipeline.start() }
+    }
+
+    /// The client used before ``NoveumTrace/initialize(apiKey:project:environment:endpoint:serviceVersion:config:)``:
+    /// it samples every trace out, so instrumented code runs unchanged and records nothing.
+    static let disabled: NoveumClient = {
+        var configuration = Configuration(samplingRate: 0, exporters: [])
+        configuration.logger = Logger(label: "noveum.trace.disabled")
+        let settings = try! ClientSettings(
+            apiKey: nil, project: "disabled", environment: nil, endpoint: nil, serviceVersion: nil,
+            processEnvironment: [:])
+        return NoveumClient(settings: settings, configuration: configuration, exporters: [])
+    }()
+
+    static func defaultExporters(settings: ClientSettings) -> [any SpanExporter] {
+        [ConsoleExporter()]
+    }
+
+    // MARK: Starting spans
+
+    /// Starts a span that you end with ``finishSpan(_:)`` (or ``NoveumSpan/end()``).
+    ///
+    /// Without a `parentSpanID` the span's parent is the span active in the current task, if any; otherwise it
+    /// starts a new trace. With a `parentSpanID` it becomes a child of that open span, from any task or thread:
+    ///
+    /// ```swift
+    /// let batch = client.startSpan(name: "batch_query_processing", attributes: ["batch.size": queries.count])
+    /// let q = client.startSpan(name: "query_processing_0", parentSpanID: batch.spanID, attributes: ["query.index": 0])
+    /// client.finishSpan(q)
+    /// client.finishSpan(batch)
+    /// ```
+    ///
+    /// A `parentSpanID` that names no open span of this client starts a new trace instead, with the attribute
+    /// `noveum.parent.unresolved` holding the id; it is counted in ``NoveumStats/unresolvedParents`` and logged once.
+    public func startSpan(
+        name: String, parentSpanID: SpanID? = nil, kind: SpanKind = .internal,
+        attributes: [String: any AttributeValueConvertible] = [:]
+    ) -> NoveumSpan {
+        let current = InstrumentationContext.current
+        guard let parentSpanID else {
+            return makeSpan(name: name, kind: kind, attributes: attributes, in: current)
+        }
+        if let parent = registry.lookup(parentSpanID) {
+            return makeSpan(
+                name: name, kind: kind, parent: parent.spanContext, attributes: AttributeList(attributes),
+                baseContext: parent.context)
+        }
+        counters.unresolvedParents.add(1, ordering: .relaxed)
+        if !warnedUnresolvedParent.exchange(true, ordering: .relaxed) {
+            logger.warning(
+                "startSpan: parentSpanID names no open span of this client; starting a new trace",
+                metadata: ["parent_span_id": "\(parentSpanID)", "span": "\(name)"])
+        }
+        var list = AttributeList(attributes)
+        list["noveum.parent.unresolved"] = .string(parentSpanID.description)
+        return makeSpan(name: name, kind: kind, parent: nil, attributes: list, baseContext: nil)
+    }
+
+    /// Ends a span started with ``startSpan(name:parentSpanID:kind:attributes:)``. Ending twice is ignored.
+    public func finishSpan(_ span: NoveumSpan) {
+        span.end()
+    }
+
+    /// Starts a span whose parent comes from `context`.
+    @inline(__always)
+    func makeSpan(
+        name: String, kind: SpanKind, attributes: [String: any AttributeValueConvertible],
+        in context: InstrumentationContext?, startTimeNanos: UInt64? = nil
+    ) -> NoveumSpan {
+        makeSpan(
+            name: name, kind: kind, parent: context?.noveumParent,
+            attributes: attributes.isEmpty ? AttributeList() : AttributeList(attributes), baseContext: context,
+            startTimeNanos: startTimeNanos)
+    }
+
+    /// Starts a span: picks the trace, samples, assigns ids.
+    func makeSpan(
+        name: String, kind: SpanKind, parent: SpanContext?, attributes: AttributeList,
+        baseContext: InstrumentationContext?, startTimeNanos: UInt64? = nil
+    ) -> NoveumSpan {
+        counters.spansStarted.add(1, ordering: .relaxed)
+        let context: SpanContext
+        if let parent {
+            context = SpanContext(
+                traceID: parent.traceID, spanID: IDGenerator.spanID(), isSampled: parent.isSampled,
+                traceState: parent.traceState)
+        } else {
+            let traceID = IDGenerator.traceID()
+            context = SpanContext(
+                traceID: traceID, spanID: IDGenerator.spanID(), isSampled: sampler.shouldSample(traceID))
+        }
+        let recording = context.isSampled && !pipelines.isEmpty
+        if !recording { counters.spansSampledOut.add(1, ordering: .relaxed) }
+        var list = recording ? attributes : AttributeList()
+        if recording && parent == nil && sampler.rate < 1 {
+            list["noveum.sampling.rate"] = .double(sampler.rate)
+        }
+        return NoveumSpan(
+            name: name, context: context, parentSpanID: parent?.spanID, parentIsRemote: parent?.isRemote ?? false,
+            kind: kind, startTimeNanos: startTimeNanos ?? WallClock.nanosecondsSinceEpoch(), isRecording: recording,
+            attributes: list, client: self, baseContext: baseContext)
+    }
+
+    /// Hands a finished span to every exporter's pipeline.
+    @inline(__always)
+    func spanEnded(_ span: SpanData) {
+        for pipeline in pipelines { pipeline.enqueue(span) }
+    }
+
+    // MARK: Flush, shutdown, stats
+
+    /// Exports every span that finished before this call, waiting at most `timeout`. Open spans are left open.
+    ///
+    /// - Returns: how many of those spans were not delivered (dropped while exporting, or still waiting at the
+    ///   deadline), summed over exporters.
+    @discardableResult
+    public func flush(timeout: Duration = .seconds(30)) async -> Int {
+        await withTaskGroup(of: Int.self) { group in
+            for pipeline in pipelines { group.addTask { await pipeline.flush(timeout: timeout) } }
+            return await group.reduce(0, +)
+        }
+    }
+
+    /// Flushes, then stops the exporters. Spans that finish afterwards are dropped and counted.
+    ///
+    /// - Returns: how many spans were not delivered.
+    @discardableResult
+    public func shutdown(timeout: Duration = .seconds(30)) async -> Int {
+        await withTaskGroup(of: Int.self) { group in
+            for pipeline in pipelines { group.addTask { await pipeline.shutdown(timeout: timeout) } }
+            return await group.reduce(0, +)
+        }
+    }
+
+    /// What this client has traced and delivered so far.
+    public var stats: NoveumStats {
+        let exporters = pipelines.map(\.stats)
+        let ended = exporters.first?.received ?? 0
+        return NoveumStats(
+            spansStarted: counters.spansStarted.load(ordering: .relaxed),
+            spansSampledOut: counters.spansSampledOut.load(ordering: .relaxed),
+            spansEnded: ended,
+            spansAbandoned: counters.spansAbandoned.load(ordering: .relaxed),
+            ignoredCallsOnEndedSpans: counters.ignoredCalls.load(ordering: .relaxed),
+            unresolvedParents: counters.unresolvedParents.load(ordering: .relaxed),
+            exporters: exporters)
+    }
+}
+
+extension NoveumClient: CustomStringConvertible {
+    public var description: String {
+        "NoveumClient(\(settings), exporters: \(pipelines.map(\.exporter.name)))"
+    }
+}

@@ -1,0 +1,68 @@
+/// The attributes the inline closures write for LLM, agent, tool and retrieval spans, in the three vocabularies
+/// backends read: Noveum (`llm.*`), OpenTelemetry GenAI (`gen_ai.*`) and OpenInference (what Arize Phoenix renders).
+enum LLMConventions {
+    /// Maps common provider spellings to OpenTelemetry's `gen_ai.provider.name` values.
+    static func genAIProvider(_ provider: String) -> String {
+        switch provider.lowercased() {
+        case "openai": return "openai"
+        case "anthropic": return "anthropic"
+        case "google", "gemini", "google_gemini", "gcp.gemini": return "gcp.gemini"
+        case "vertex", "vertex_ai", "vertexai", "gcp.vertex_ai": return "gcp.vertex_ai"
+        case "bedrock", "aws", "aws_bedrock", "aws.bedrock": return "aws.bedrock"
+        case "azure", "azure_openai", "azure.ai.openai": return "azure.ai.openai"
+        case "mistral", "mistralai", "mistral_ai": return "mistral_ai"
+        case "cohere": return "cohere"
+        case "groq": return "groq"
+        case "deepseek": return "deepseek"
+        case "xai", "x_ai", "grok": return "x_ai"
+        case "ibm", "watsonx", "ibm.watsonx.ai": return "ibm.watsonx.ai"
+        case "perplexity": return "perplexity"
+        default: return provider
+        }
+    }
+
+    static func llmSpan(model: String, provider: String?, operation: String) -> SpanTemplate {
+        var attributes = AttributeList()
+        attributes["llm.model"] = .string(model)
+        if let provider { attributes["llm.provider"] = .string(provider) }
+        attributes["llm.operation"] = .string(operation)
+        attributes["gen_ai.operation.name"] = .string(operation)
+        attributes["gen_ai.request.model"] = .string(model)
+        if let provider { attributes["gen_ai.provider.name"] = .string(genAIProvider(provider)) }
+        attributes["openinference.span.kind"] = .string(operation == "embeddings" ? "EMBEDDING" : "LLM")
+        attributes["llm.model_name"] = .string(model)
+        return SpanTemplate(name: "\(operation) \(model)", kind: .client, attributes: attributes)
+    }
+
+    static func agentSpan(name: String, role: String?) -> SpanTemplate {
+        var attributes = AttributeList()
+        attributes["agent.name"] = .string(name)
+        if let role { attributes["agent.role"] = .string(role) }
+        attributes["gen_ai.operation.name"] = "invoke_agent"
+        attributes["gen_ai.agent.name"] = .string(name)
+        attributes["openinference.span.kind"] = "AGENT"
+        return SpanTemplate(name: "invoke_agent \(name)", attributes: attributes)
+    }
+
+    static func toolSpan(name: String, callID: String?) -> SpanTemplate {
+        var attributes = AttributeList()
+        attributes["tool.name"] = .string(name)
+        attributes["gen_ai.operation.name"] = "execute_tool"
+        attributes["gen_ai.tool.name"] = .string(name)
+        if let callID { attributes["gen_ai.tool.call.id"] = .string(callID) }
+        attributes["openinference.span.kind"] = "TOOL"
+        return SpanTemplate(name: "execute_tool \(name)", attributes: attributes)
+    }
+
+    static func retrievalSpan(index: String?, query: String?, topK: Int?) -> SpanTemplate {
+        var attributes = AttributeList()
+        if let index { attributes["retrieval.index"] = .string(index) }
+        if let query { attributes["retrieval.query"] = .string(query) }
+        if let topK { attributes["retrieval.top_k"] = .int(Int64(topK)) }
+        attributes["gen_ai.operation.name"] = "retrieval"
+        if let index { attributes["gen_ai.data_source.id"] = .string(index) }
+        attributes["openinference.span.kind"] = "RETRIEVER"
+        if let query { attributes["input.value"] = .string(query) }
+        return SpanTemplate(name: index.map { "retrieval \($0)" } ?? "retrieval", attributes: attributes)
+    }
+}

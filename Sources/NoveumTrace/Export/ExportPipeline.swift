@@ -1,0 +1,254 @@
+import Logging
+import Synchronization
+
+/// One exporter's batch pipeline: a bounded queue that finished spans are appended to, and a background task that
+/// exports them in batches.
+///
+/// The caller's side is one short lock and an append: no I/O, no allocation beyond the queue's amortised growth,
+/// and no wake-up unless a batch just filled. The background task wakes when a batch is full, when the schedule
+/// delay passes, or when someone flushes. When the queue is full a finished span is dropped and counted; the first
+/// drop logs one warning.
+final class ExportPipeline: Sendable {
+    struct Settings: Sendable {
+        var maxQueueSize: Int
+        var batchSize: Int
+        var scheduleDelay: Duration
+        var exportTimeout: Duration
+        var wakePerSpan: Bool
+    }
+
+    private struct Waiter {
+        let target: UInt64
+        let continuation: CheckedContinuation<Void, Never>
+    }
+
+    private struct State {
+        var queue: [SpanData] = []
+        /// Spans handed to this pipeline, accepted or not.
+        var received = 0
+        /// Spans ever accepted into the queue.
+        var enqueued: UInt64 = 0
+        /// Spans whose export has finished, delivered or not.
+        var processed: UInt64 = 0
+        var wakePending = false
+        var isShutdown = false
+        var warnedQueueFull = false
+        var waiters: [Waiter] = []
+        var exported = 0
+        var dropped: [DropReason: Int] = [:]
+        var batches = 0
+        var failedBatches = 0
+        var lastExportDuration: Duration?
+        var loop: Task<Void, Never>?
+    }
+
+    let exporter: any SpanExporter
+    private let settings: Settings
+    private let logger: Logger
+    private let state: Mutex<State>
+    private let wake = WakeSignal()
+    /// Retries reported by the exporter.
+    let retries = Atomic<Int>(0)
+
+    init(exporter: any SpanExporter, settings: Settings, logger: Logger) {
+        self.exporter = exporter
+        self.settings = settings
+        self.logger = logger
+        var initial = State()
+        initial.queue.reserveCapacity(min(settings.batchSize, settings.maxQueueSize))
+        self.state = Mutex(initial)
+    }
+
+    /// Starts the background export task. The task holds the pipeline weakly: a pipeline that is released
+    /// (its client is gone) stops its task.
+    func start() {
+        let wake = self.wake
+        let delay = settings.scheduleDelay
+        let task = Task.detached(priority: .utility) { [weak self] in
+            while !Task.isCancelled {
+                await wake.wait(timeout: delay)
+                guard let pipeline = self else { return }
+                if await pipeline.runOnce() { return }
+            }
+        }
+        state.withLock { $0.loop = task }
+    }
+
+    deinit {
+        state.withLock { $0.loop?.cancel() }
+    }
+
+    // MARK: Caller side
+
+    /// Accepts a finished span, or drops and counts it.
+    @inline(__always)
+    func enqueue(_ span: SpanData) {
+        enum Outcome { case queued, wake, full(warn: Bool), shutdown }
+        let outcome = state.withLock { state -> Outcome in
+            state.received += 1
+            if state.isShutdown {
+                state.dropped[.shutdown, default: 0] += 1
+                return .shutdown
+            }
+            if state.queue.count >= settings.maxQueueSize {
+                state.dropped[.queueFull, default: 0] += 1
+                defer { state.warnedQueueFull = true }
+                return .full(warn: !state.warnedQueueFull)
+            }
+            state.queue.append(span)
+            state.enqueued &+= 1
+            if !state.wakePending && (settings.wakePerSpan || state.queue.count >= settings.batchSize) {
+                state.wakePending = true
+                return .wake
+            }
+            return .queued
+        }
+        switch outcome {
+        case .queued, .shutdown: return
+        case .wake: wake.signal()
+        case .full(let warn):
+            if warn {
+                logger.warning(
+                    "export queue full; dropping finished spans (counted in NoveumTrace.stats)",
+                    metadata: ["exporter": "\(exporter.name)", "max_queue_size": "\(settings.maxQueueSize)"])
+            }
+        }
+    }
+
+    // MARK: Background side
+
+    /// Exports what is queued; returns true when the pipeline has shut down and has nothing left.
+    private func runOnce() async -> Bool {
+        await drain()
+        return state.withLock { $0.isShutdown && $0.queue.isEmpty }
+    }
+
+    /// Exports everything queued now, batch by batch.
+    private func drain() async {
+        while true {
+            let batch = state.withLock { state -> [SpanData] in
+                state.wakePending = false
+                if state.queue.count <= settings.batchSize {
+                    defer { state.queue = []; state.queue.reserveCapacity(settings.batchSize) }
+                    return state.queue
+                }
+                let batch = Array(state.queue.prefix(settings.batchSize))
+                state.queue.removeFirst(settings.batchSize)
+                return batch
+            }
+            if batch.isEmpty { return }
+            await export(batch)
+        }
+    }
+
+    private func export(_ batch: [SpanData]) async {
+        let exporter = self.exporter
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result =
+            await withDeadline(settings.exportTimeout) { await exporter.export(batch) }
+            ?? .dropped(batch.count, reason: .exportTimeout)
+        let elapsed = clock.now - started
+        let droppedCount = min(result.droppedCount, batch.count)
+        if droppedCount > 0 {
+            logger.debug(
+                "export lost spans", metadata: ["exporter": "\(exporter.name)", "dropped": "\(result.dropped)"])
+        }
+        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.exported += batch.count - droppedCount
+            state.dropped.merge(result.dropped, uniquingKeysWith: +)
+            state.batches += 1
+            if droppedCount > 0 { state.failedBatches += 1 }
+            state.lastExportDuration = elapsed
+            state.processed &+= UInt64(batch.count)
+            return takeReadyWaiters(&state)
+        }
+        for continuation in ready { continuation.resume() }
+    }
+
+    private func takeReadyWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        guard !state.waiters.isEmpty else { return [] }
+        let processed = state.processed
+        var ready: [CheckedContinuation<Void, Never>] = []
+        state.waiters.removeAll { waiter in
+            guard waiter.target <= processed else { return false }
+            ready.append(waiter.continuation)
+            return true
+        }
+        return ready
+    }
+
+    // MARK: Flush and shutdown
+
+    /// Exports every span queued before this call, waiting at most `timeout`. Returns how many of those spans
+    /// were not delivered: dropped while exporting, or still waiting at the deadline.
+    func flush(timeout: Duration) async -> Int {
+        let (target, droppedBefore) = state.withLock { ($0.enqueued, $0.dropped) }
+        let done = await withDeadline(timeout) { [self] in
+            await self.waitUntilProcessed(target)
+            await self.exporter.forceFlush()
+            return true
+        }
+        return state.withLock { state in
+            let pending = target > state.processed ? Int(target - state.processed) : 0
+            var newlyDropped = 0
+            for (reason, count) in state.dropped where reason != .shutdown && reason != .queueFull {
+                newlyDropped += count - droppedBefore[reason, default: 0]
+            }
+            return done == nil ? max(pending, 1) + newlyDropped : pending + newlyDropped
+        }
+    }
+
+    private func waitUntilProcessed(_ target: UInt64) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state -> Bool in
+                if state.processed >= target { return true }
+                state.waiters.append(Waiter(target: target, continuation: continuation))
+                return false
+            }
+            if done { continuation.resume() } else { wake.signal() }
+        }
+    }
+
+    /// Stops accepting spans, exports what is queued within `timeout`, then shuts the exporter down. Returns how
+    /// many spans were not delivered.
+    func shutdown(timeout: Duration) async -> Int {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        let alreadyShutdown = state.withLock { state -> Bool in
+            defer { state.isShutdown = true }
+            return state.isShutdown
+        }
+        if alreadyShutdown { return 0 }
+        var undelivered = await flush(timeout: timeout)
+        let remaining = deadline - clock.now
+        let exporter = self.exporter
+        if remaining > .zero {
+            _ = await withDeadline(remaining) { await exporter.shutdown() }
+        }
+        let (loop, waiters, stranded) = state.withLock { state in
+            defer {
+                state.waiters = []
+                state.dropped[.shutdown, default: 0] += state.queue.count
+                state.processed &+= UInt64(state.queue.count)
+                state.queue = []
+            }
+            return (state.loop, state.waiters, state.queue.count)
+        }
+        undelivered = max(undelivered, stranded)
+        loop?.cancel()
+        for waiter in waiters { waiter.continuation.resume() }
+        return undelivered
+    }
+
+    var stats: ExporterStats {
+        state.withLock { state in
+            ExporterStats(
+                name: exporter.name, received: state.received, enqueued: Int(state.enqueued), exported: state.exported,
+                dropped: state.dropped.filter { $0.key != .shutdown || $0.value > 0 },
+                buffered: Int(state.enqueued &- state.processed), batches: state.batches,
+                failedBatches: state.failedBatches, retries: retries.load(ordering: .relaxed),
+                lastExportDuration: state.lastExportDuration)
+        }
+    }
+}

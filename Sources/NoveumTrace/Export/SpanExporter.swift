@@ -1,0 +1,71 @@
+/// A destination for finished spans: the Noveum API, an OTLP backend, the local store, the console, or memory.
+///
+/// Exporters run on the export pipeline's background task, never on the thread that finished the span. Each
+/// exporter has its own bounded queue, so a slow or dead backend delays only its own spans.
+///
+/// An exporter reports what it could not deliver through ``ExportResult``; it never throws into the
+/// pipeline. If ``export(_:)`` exceeds the configured export timeout it is cancelled and its batch counted as
+/// dropped with reason ``DropReason/exportTimeout``.
+public protocol SpanExporter: Sendable {
+    /// A short name for statistics and log messages.
+    var name: String { get }
+
+    /// Delivers one batch of finished spans.
+    func export(_ batch: [SpanData]) async -> ExportResult
+
+    /// Delivers anything the exporter itself buffers. Called by flush and shutdown.
+    func forceFlush() async
+
+    /// Releases the exporter's resources; no export follows.
+    func shutdown() async
+}
+
+extension SpanExporter {
+    public var name: String { String(describing: Self.self) }
+    public func forceFlush() async {}
+    public func shutdown() async {}
+}
+
+/// Why a span was not delivered.
+public enum DropReason: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// The trace was sampled out at its start; nothing was recorded.
+    case sampledOut = "sampled_out"
+    /// The exporter's queue was full when the span finished.
+    case queueFull = "queue_full"
+    /// The backend refused the spans or stayed unreachable after retries.
+    case exportFailed = "export_failed"
+    /// One export took longer than the export timeout.
+    case exportTimeout = "export_timeout"
+    /// A single span was larger than the backend accepts, even alone.
+    case payloadTooLarge = "payload_too_large"
+    /// The span finished after the client was shut down.
+    case shutdown
+
+    public var description: String { rawValue }
+}
+
+/// What an exporter could not deliver out of one batch: nothing, for ``success``.
+public struct ExportResult: Sendable, Hashable {
+    /// Spans not delivered, by reason.
+    public var dropped: [DropReason: Int]
+
+    public init(dropped: [DropReason: Int] = [:]) {
+        self.dropped = dropped
+    }
+
+    /// Every span was delivered.
+    public static let success = ExportResult()
+
+    /// `count` spans were not delivered, for `reason`.
+    public static func dropped(_ count: Int, reason: DropReason) -> ExportResult {
+        ExportResult(dropped: count > 0 ? [reason: count] : [:])
+    }
+
+    /// How many spans were not delivered.
+    public var droppedCount: Int { dropped.values.reduce(0, +) }
+
+    /// Adds the drops of `other` to these.
+    public mutating func merge(_ other: ExportResult) {
+        dropped.merge(other.dropped, uniquingKeysWith: +)
+    }
+}

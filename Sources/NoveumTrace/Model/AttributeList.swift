@@ -1,0 +1,82 @@
+/// The attributes of a span or event, in the order they were first set.
+///
+/// A small array of key-value pairs: for the handful of attributes a span usually has this is cheaper to build,
+/// copy and encode than a dictionary. Setting an existing key replaces its value in place.
+public struct AttributeList: Sendable, Hashable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
+    /// One attribute.
+    public struct Element: Sendable, Hashable {
+        public var key: String
+        public var value: AttributeValue
+
+        public init(key: String, value: AttributeValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    @usableFromInline
+    var storage: [Element]
+
+    /// An empty list.
+    @inlinable
+    public init() { storage = [] }
+
+    public init(dictionaryLiteral elements: (String, AttributeValue)...) {
+        storage = []
+        storage.reserveCapacity(elements.count)
+        for (key, value) in elements { self[key] = value }
+    }
+
+    /// Builds a list from a dictionary of convertible values, skipping nil values, in key order so the result is
+    /// deterministic.
+    public init(_ dictionary: [String: any AttributeValueConvertible]) {
+        storage = []
+        merge(dictionary)
+    }
+
+    public var startIndex: Int { storage.startIndex }
+    public var endIndex: Int { storage.endIndex }
+    public subscript(position: Int) -> Element { storage[position] }
+
+    /// The value for `key`, or nil. Setting nil removes the attribute.
+    public subscript(key: String) -> AttributeValue? {
+        get {
+            for element in storage where element.key == key { return element.value }
+            return nil
+        }
+        set {
+            if let index = storage.firstIndex(where: { $0.key == key }) {
+                if let newValue {
+                    storage[index].value = newValue
+                } else {
+                    storage.remove(at: index)
+                }
+            } else if let newValue {
+                storage.append(Element(key: key, value: newValue))
+            }
+        }
+    }
+
+    /// Sets every non-nil value of `dictionary`, in key order.
+    public mutating func merge(_ dictionary: [String: any AttributeValueConvertible]) {
+        guard !dictionary.isEmpty else { return }
+        if dictionary.count == 1, let (key, value) = dictionary.first {
+            if let attribute = value.attributeValue { self[key] = attribute }
+            return
+        }
+        storage.reserveCapacity(storage.count + dictionary.count)
+        for key in dictionary.keys.sorted() {
+            if let attribute = dictionary[key]?.attributeValue { self[key] = attribute }
+        }
+    }
+
+    /// Sets every attribute of `other`, replacing values of keys already present.
+    public mutating func merge(_ other: AttributeList) {
+        for element in other.storage { self[element.key] = element.value }
+    }
+
+    /// The attributes as a dictionary.
+    public var dictionary: [String: AttributeValue] {
+        Dictionary(storage.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+}

@@ -1,0 +1,133 @@
+import Tracing
+
+// The static forms of the inline closures. Each runs on the client of the active span, else the scoped client,
+// else the global client (see ``NoveumTrace/client``), and behaves exactly like its `NoveumClient` counterpart.
+extension NoveumTrace {
+    /// Traces a block of work as one span named `name`, active while `body` runs; returns the body's value.
+    ///
+    /// The span ends when `body` returns. A thrown error is recorded (`exception.type`, `exception.message`, an
+    /// `exception` event, status `error`) and rethrown with its type intact; task cancellation is recorded as
+    /// status `cancelled`. Used where no span is active, it starts a new trace; nested, it makes a child span.
+    ///
+    /// ```swift
+    /// let hits = try await NoveumTrace.traceOperation("vector_search") { span in
+    ///     let hits = try await vectorDB.search(query)
+    ///     span.setAttributes(["search.results_count": hits.count, "search.top_score": hits.first?.score])
+    ///     return hits
+    /// }
+    /// ```
+    public static func traceOperation<T, E: Error>(
+        _ name: String, kind: SpanKind = .internal, attributes: [String: any AttributeValueConvertible] = [:],
+        isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        let current = InstrumentationContext.current
+        return try await client(for: current).withSpan(
+            SpanTemplate(name: name, kind: kind), extra: attributes, in: current, isolation: isolation, body)
+    }
+
+    /// Traces a block of synchronous work as one span named `name`.
+    public static func traceOperation<T, E: Error>(
+        _ name: String, kind: SpanKind = .internal, attributes: [String: any AttributeValueConvertible] = [:],
+        _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        let current = InstrumentationContext.current
+        return try client(for: current).withSpan(SpanTemplate(name: name, kind: kind), extra: attributes, in: current, body)
+    }
+
+    /// Traces one call to a language model: a `client` span named `"{operation} {model}"` carrying the model,
+    /// provider and operation as `llm.*`, `gen_ai.*` and OpenInference attributes.
+    ///
+    /// ```swift
+    /// let text = try await NoveumTrace.traceLLM(model: "gpt-4", provider: "openai") { span in
+    ///     let reply = try await llm.chat(messages)
+    ///     span.setAttributes(["llm.input_tokens": reply.usage.promptTokens, "llm.response": reply.text])
+    ///     return reply.text
+    /// }
+    /// ```
+    public static func traceLLM<T, E: Error>(
+        model: String, provider: String? = nil, operation: String = "chat",
+        attributes: [String: any AttributeValueConvertible] = [:], isolation: isolated (any Actor)? = #isolation,
+        _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        let current = InstrumentationContext.current
+        return try await client(for: current).withSpan(
+            LLMConventions.llmSpan(model: model, provider: provider, operation: operation), extra: attributes,
+            in: current, isolation: isolation, body)
+    }
+
+    /// Traces one synchronous call to a language model.
+    public static func traceLLM<T, E: Error>(
+        model: String, provider: String? = nil, operation: String = "chat",
+        attributes: [String: any AttributeValueConvertible] = [:], _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        let current = InstrumentationContext.current
+        return try client(for: current).withSpan(
+            LLMConventions.llmSpan(model: model, provider: provider, operation: operation), extra: attributes,
+            in: current, body)
+    }
+
+    /// Traces one run of an agent: a span named `"invoke_agent {name}"`.
+    public static func traceAgent<T, E: Error>(
+        _ name: String, role: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        let current = InstrumentationContext.current
+        return try await client(for: current).withSpan(
+            LLMConventions.agentSpan(name: name, role: role), extra: attributes, in: current, isolation: isolation,
+            body)
+    }
+
+    /// Traces one synchronous run of an agent.
+    public static func traceAgent<T, E: Error>(
+        _ name: String, role: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        let current = InstrumentationContext.current
+        return try client(for: current).withSpan(
+            LLMConventions.agentSpan(name: name, role: role), extra: attributes, in: current, body)
+    }
+
+    /// Traces one tool call: a span named `"execute_tool {name}"`.
+    public static func traceTool<T, E: Error>(
+        _ name: String, callID: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        let current = InstrumentationContext.current
+        return try await client(for: current).withSpan(
+            LLMConventions.toolSpan(name: name, callID: callID), extra: attributes, in: current,
+            isolation: isolation, body)
+    }
+
+    /// Traces one synchronous tool call.
+    public static func traceTool<T, E: Error>(
+        _ name: String, callID: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        let current = InstrumentationContext.current
+        return try client(for: current).withSpan(
+            LLMConventions.toolSpan(name: name, callID: callID), extra: attributes, in: current, body)
+    }
+
+    /// Traces one retrieval (a vector search, a document lookup): a span named `"retrieval {index}"`.
+    public static func traceRetrieval<T, E: Error>(
+        index: String? = nil, query: String? = nil, topK: Int? = nil,
+        attributes: [String: any AttributeValueConvertible] = [:], isolation: isolated (any Actor)? = #isolation,
+        _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        let current = InstrumentationContext.current
+        return try await client(for: current).withSpan(
+            LLMConventions.retrievalSpan(index: index, query: query, topK: topK), extra: attributes, in: current,
+            isolation: isolation, body)
+    }
+
+    /// Traces one synchronous retrieval.
+    public static func traceRetrieval<T, E: Error>(
+        index: String? = nil, query: String? = nil, topK: Int? = nil,
+        attributes: [String: any AttributeValueConvertible] = [:], _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        let current = InstrumentationContext.current
+        return try client(for: current).withSpan(
+            LLMConventions.retrievalSpan(index: index, query: query, topK: topK), extra: attributes, in: current,
+            body)
+    }
+}

@@ -1,0 +1,46 @@
+/// Lowercase hexadecimal encoding and decoding of fixed-width integers, used by the W3C ids.
+enum Hex {
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Writes `value` as exactly `width` lowercase hex digits into `buffer` starting at `offset`.
+    @inline(__always)
+    static func write(_ value: UInt64, width: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        var v = value
+        var i = offset + width - 1
+        while i >= offset {
+            buffer[i] = digits[Int(v & 0xF)]
+            v >>= 4
+            i -= 1
+        }
+    }
+
+    /// Encodes `value` as `width` lowercase hex digits.
+    static func string(_ value: UInt64, width: Int = 16) -> String {
+        String(unsafeUninitializedCapacity: width) { buffer in
+            write(value, width: width, into: buffer, at: 0)
+            return width
+        }
+    }
+
+    /// Decodes exactly `count` hex digits (either case) starting at `start`, or returns nil.
+    static func parse<S: StringProtocol>(_ text: S, from start: S.Index, count: Int) -> UInt64? {
+        var result: UInt64 = 0
+        var index = start
+        for _ in 0..<count {
+            guard index < text.endIndex, let nibble = nibble(text.utf8[index]) else { return nil }
+            result = result << 4 | UInt64(nibble)
+            index = text.utf8.index(after: index)
+        }
+        return result
+    }
+
+    @inline(__always)
+    static func nibble(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+}
