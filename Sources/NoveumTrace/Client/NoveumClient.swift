@@ -16,6 +16,8 @@ public final class NoveumClient: Sendable {
     public let settings: ClientSettings
     /// The resolved configuration.
     public let configuration: Configuration
+    /// The resource all of this client's spans belong to.
+    public let resource: Resource
 
     let limits: SpanLimits
     let sampler: HeadSampler
@@ -50,11 +52,16 @@ public final class NoveumClient: Sendable {
             serviceVersion: serviceVersion, processEnvironment: processEnvironment)
         let configuration = try config.resolved(environment: processEnvironment)
         let exporters = configuration.exporters ?? Self.defaultExporters(settings: settings)
-        self.init(settings: settings, configuration: configuration, exporters: exporters)
+        self.init(
+            settings: settings, configuration: configuration, exporters: exporters,
+            resource: Resource(settings: settings, environment: processEnvironment))
     }
 
-    private init(settings: ClientSettings, configuration: Configuration, exporters: [any SpanExporter]) {
+    private init(
+        settings: ClientSettings, configuration: Configuration, exporters: [any SpanExporter], resource: Resource
+    ) {
         self.settings = settings
+        self.resource = resource
         self.configuration = configuration
         self.limits = configuration.limits
         self.sampler = HeadSampler(rate: configuration.samplingRate)
@@ -66,7 +73,13 @@ public final class NoveumClient: Sendable {
         self.pipelines = exporters.map {
             ExportPipeline(exporter: $0, settings: pipelineSettings, logger: configuration.logger)
         }
-        for pipeline in pipelines { pipeline.start() }
+        for pipeline in pipelines {
+            let context = ExporterContext(
+                settings: settings, resource: resource, logger: configuration.logger,
+                retryCounter: { [pipeline] in pipeline.retries.add($0, ordering: .relaxed) })
+            pipeline.exporter.start(context)
+            pipeline.start()
+        }
     }
 
     /// The client used before ``NoveumTrace/initialize(apiKey:project:environment:endpoint:serviceVersion:config:)``:
@@ -77,7 +90,9 @@ public final class NoveumClient: Sendable {
         let settings = try! ClientSettings(
             apiKey: nil, project: "disabled", environment: nil, endpoint: nil, serviceVersion: nil,
             processEnvironment: [:])
-        return NoveumClient(settings: settings, configuration: configuration, exporters: [])
+        return NoveumClient(
+            settings: settings, configuration: configuration, exporters: [],
+            resource: Resource(settings: settings, environment: [:]))
     }()
 
     static func defaultExporters(settings: ClientSettings) -> [any SpanExporter] {

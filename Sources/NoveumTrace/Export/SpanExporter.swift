@@ -10,6 +10,9 @@ public protocol SpanExporter: Sendable {
     /// A short name for statistics and log messages.
     var name: String { get }
 
+    /// Called once by the client that owns this exporter, before the first export.
+    func start(_ context: ExporterContext)
+
     /// Delivers one batch of finished spans.
     func export(_ batch: [SpanData]) async -> ExportResult
 
@@ -22,6 +25,7 @@ public protocol SpanExporter: Sendable {
 
 extension SpanExporter {
     public var name: String { String(describing: Self.self) }
+    public func start(_ context: ExporterContext) {}
     public func forceFlush() async {}
     public func shutdown() async {}
 }
