@@ -18,6 +18,7 @@ import Logging
 /// | ``scheduleDelay`` | 5 s | `NOVEUM_SCHEDULE_DELAY_MS` |
 /// | ``exportTimeout`` | 30 s | `NOVEUM_EXPORT_TIMEOUT_MS` |
 /// | ``asyncExport`` | true | `NOVEUM_ASYNC_EXPORT` |
+/// | ``maxTracesPerSecond`` | none | `NOVEUM_MAX_TRACES_PER_SECOND` |
 public struct Configuration: Sendable {
     private var _samplingRate: Double?
     private var _batchSize: Int?
@@ -66,6 +67,21 @@ public struct Configuration: Sendable {
     /// Per-span bounds on attributes, events and links.
     public var limits: SpanLimits
 
+    /// Sampling rules tried before ``samplingRate``; the first match gives the rate.
+    public var samplingRules: [SamplingRule]
+
+    /// At most this many new traces kept per second; nil: no limit. Environment: `NOVEUM_MAX_TRACES_PER_SECOND`.
+    public var maxTracesPerSecond: Double?
+
+    /// The opt-in tail rule: keep failed or slow traces that head sampling dropped.
+    public var tailSampling: TailSampling?
+
+    /// The complete sampling policy these settings describe.
+    public var samplingPolicy: SamplingPolicy {
+        SamplingPolicy(
+            rate: samplingRate, rules: samplingRules, maxTracesPerSecond: maxTracesPerSecond, tail: tailSampling)
+    }
+
     /// Where spans go. Nil chooses automatically: the console when no API key is configured.
     public var exporters: [any SpanExporter]?
 
@@ -76,8 +92,12 @@ public struct Configuration: Sendable {
     public init(
         samplingRate: Double? = nil, batchSize: Int? = nil, asyncExport: Bool? = nil, maxQueueSize: Int? = nil,
         scheduleDelay: Duration? = nil, exportTimeout: Duration? = nil, limits: SpanLimits = SpanLimits(),
+        samplingRules: [SamplingRule] = [], maxTracesPerSecond: Double? = nil, tailSampling: TailSampling? = nil,
         exporters: [any SpanExporter]? = nil, logger: Logger = Logger(label: "noveum.trace")
     ) {
+        self.samplingRules = samplingRules
+        self.maxTracesPerSecond = maxTracesPerSecond
+        self.tailSampling = tailSampling
         _samplingRate = samplingRate
         _batchSize = batchSize
         _asyncExport = asyncExport
@@ -99,6 +119,7 @@ public struct Configuration: Sendable {
         if result._scheduleDelay == nil { result._scheduleDelay = try env.milliseconds("NOVEUM_SCHEDULE_DELAY_MS") }
         if result._exportTimeout == nil { result._exportTimeout = try env.milliseconds("NOVEUM_EXPORT_TIMEOUT_MS") }
         if result._asyncExport == nil { result._asyncExport = try env.bool("NOVEUM_ASYNC_EXPORT") }
+        if result.maxTracesPerSecond == nil { result.maxTracesPerSecond = try env.double("NOVEUM_MAX_TRACES_PER_SECOND") }
         try result.validate()
         return result
     }
@@ -113,6 +134,15 @@ public struct Configuration: Sendable {
         }
         guard scheduleDelay > .zero else { throw .invalidConfiguration("scheduleDelay must be positive") }
         guard exportTimeout > .zero else { throw .invalidConfiguration("exportTimeout must be positive") }
+        for rule in samplingRules where !(rule.rate.isFinite && (0...1).contains(rule.rate)) {
+            throw .invalidConfiguration("sampling rule rate must be within 0...1, got \(rule.rate)")
+        }
+        if let maxTracesPerSecond, !(maxTracesPerSecond.isFinite && maxTracesPerSecond >= 0) {
+            throw .invalidConfiguration("maxTracesPerSecond must be zero or more, got \(maxTracesPerSecond)")
+        }
+        if let tailSampling, tailSampling.maxBufferedSpans <= 0 {
+            throw .invalidConfiguration("tailSampling.maxBufferedSpans must be positive")
+        }
         guard limits.maxAttributes >= 0, limits.maxEvents >= 0, limits.maxLinks >= 0 else {
             throw .invalidConfiguration("span limits must not be negative")
         }

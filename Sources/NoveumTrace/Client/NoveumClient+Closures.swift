@@ -10,6 +10,7 @@ struct SpanTemplate: Sendable {
 extension NoveumClient {
     /// Runs `body` inside a new span that is active for the body's duration, then ends it.
     ///
+    /// A body that returns leaves status `ok` unless it set another status itself.
     /// A thrown error is recorded (exception attributes and event, status `error`) and rethrown with its type
     /// intact; task cancellation is recorded as status `cancelled`.
     @inline(__always)
@@ -54,7 +55,7 @@ extension NoveumClient {
         var attributes = template.attributes
         attributes.merge(extra)
         let span = makeSpan(
-            name: template.name, kind: template.kind, parent: current?.noveumParent, attributes: attributes,
+            name: template.name, kind: template.kind, parent: current?.noveumParentInfo, attributes: attributes,
             baseContext: current)
         var context = current ?? .topLevel
         context.noveumSpan = span
@@ -65,6 +66,7 @@ extension NoveumClient {
     private func close<T, E: Error>(_ span: NoveumSpan, _ result: Result<T, E>) throws(E) -> T {
         switch result {
         case .success(let value):
+            span.markSucceeded()
             span.end()
             return value
         case .failure(let error):

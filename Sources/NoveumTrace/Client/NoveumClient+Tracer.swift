@@ -17,7 +17,7 @@ extension NoveumClient: Tracer {
     ) -> NoveumSpan {
         let context = context()
         return makeSpan(
-            name: operationName, kind: kind, parent: context.noveumParent, attributes: AttributeList(),
+            name: operationName, kind: kind, parent: context.noveumParentInfo, attributes: AttributeList(),
             baseContext: context, startTimeNanos: instant().nanosecondsSinceEpoch)
     }
 

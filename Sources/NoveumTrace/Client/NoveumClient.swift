@@ -20,7 +20,8 @@ public final class NoveumClient: Sendable {
     public let resource: Resource
 
     let limits: SpanLimits
-    let sampler: HeadSampler
+    let sampler: Sampler
+    let tailSampler: TailSampler?
     let pipelines: [ExportPipeline]
     let counters = ClientCounters()
     let registry = SpanRegistry()
@@ -64,7 +65,8 @@ public final class NoveumClient: Sendable {
         self.resource = resource
         self.configuration = configuration
         self.limits = configuration.limits
-        self.sampler = HeadSampler(rate: configuration.samplingRate)
+        self.sampler = Sampler(policy: configuration.samplingPolicy)
+        self.tailSampler = configuration.samplingPolicy.tail.map { TailSampler(rule: $0) }
         self.logger = configuration.logger
         let pipelineSettings = ExportPipeline.Settings(
             maxQueueSize: configuration.maxQueueSize, batchSize: configuration.batchSize,
@@ -125,7 +127,7 @@ public final class NoveumClient: Sendable {
         }
         if let parent = registry.lookup(parentSpanID) {
             return makeSpan(
-                name: name, kind: kind, parent: parent.spanContext, attributes: AttributeList(attributes),
+                name: name, kind: kind, parent: ParentInfo(parent), attributes: AttributeList(attributes),
                 baseContext: parent.context)
         }
         counters.unresolvedParents.add(1, ordering: .relaxed)
@@ -151,42 +153,56 @@ public final class NoveumClient: Sendable {
         in context: InstrumentationContext?, startTimeNanos: UInt64? = nil
     ) -> NoveumSpan {
         makeSpan(
-            name: name, kind: kind, parent: context?.noveumParent,
+            name: name, kind: kind, parent: context?.noveumParentInfo,
             attributes: attributes.isEmpty ? AttributeList() : AttributeList(attributes), baseContext: context,
             startTimeNanos: startTimeNanos)
     }
 
     /// Starts a span: picks the trace, samples, assigns ids.
     func makeSpan(
-        name: String, kind: SpanKind, parent: SpanContext?, attributes: AttributeList,
+        name: String, kind: SpanKind, parent: ParentInfo?, attributes: AttributeList,
         baseContext: InstrumentationContext?, startTimeNanos: UInt64? = nil
     ) -> NoveumSpan {
         counters.spansStarted.add(1, ordering: .relaxed)
         let context: SpanContext
+        var recording: Bool
+        var appliedRate: Double?
         if let parent {
             context = SpanContext(
-                traceID: parent.traceID, spanID: IDGenerator.spanID(), isSampled: parent.isSampled,
-                traceState: parent.traceState)
+                traceID: parent.context.traceID, spanID: IDGenerator.spanID(), isSampled: parent.context.isSampled,
+                traceState: parent.context.traceState)
+            recording = parent.isRecording
         } else {
             let traceID = IDGenerator.traceID()
-            context = SpanContext(
-                traceID: traceID, spanID: IDGenerator.spanID(), isSampled: sampler.shouldSample(traceID))
+            let (decision, rate) = sampler.decide(traceID, name: name, attributes: attributes)
+            appliedRate = rate
+            context = SpanContext(traceID: traceID, spanID: IDGenerator.spanID(), isSampled: decision == .record)
+            recording = decision != .drop
         }
-        let recording = context.isSampled && !pipelines.isEmpty
+        if pipelines.isEmpty { recording = false }
         if !recording { counters.spansSampledOut.add(1, ordering: .relaxed) }
         var list = recording ? attributes : AttributeList()
-        if recording && parent == nil && sampler.rate < 1 {
-            list["noveum.sampling.rate"] = .double(sampler.rate)
+        if recording, let appliedRate, appliedRate < 1 {
+            list["noveum.sampling.rate"] = .double(appliedRate)
         }
         return NoveumSpan(
-            name: name, context: context, parentSpanID: parent?.spanID, parentIsRemote: parent?.isRemote ?? false,
-            kind: kind, startTimeNanos: startTimeNanos ?? WallClock.nanosecondsSinceEpoch(), isRecording: recording,
+            name: name, context: context, parentSpanID: parent?.context.spanID,
+            parentIsRemote: parent?.context.isRemote ?? false, kind: kind,
+            startTimeNanos: startTimeNanos ?? WallClock.nanosecondsSinceEpoch(), isRecording: recording,
             attributes: list, client: self, baseContext: baseContext)
     }
 
     /// Hands a finished span to every exporter's pipeline.
     @inline(__always)
     func spanEnded(_ span: SpanData) {
+        if !span.context.isSampled, let tailSampler {
+            let (keep, discarded) = tailSampler.add(span)
+            if discarded > 0 { counters.spansSampledOut.add(discarded, ordering: .relaxed) }
+            for kept in keep {
+                for pipeline in pipelines { pipeline.enqueue(kept) }
+            }
+            return
+        }
         for pipeline in pipelines { pipeline.enqueue(span) }
     }
 

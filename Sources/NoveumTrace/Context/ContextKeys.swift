@@ -28,4 +28,26 @@ extension InstrumentationContext {
         if let span = self[ActiveSpanKey.self] { return span.spanContext }
         return self[RemoteSpanContextKey.self]
     }
+
+    /// The parent for spans started here, with whether it records.
+    var noveumParentInfo: ParentInfo? {
+        if let span = self[ActiveSpanKey.self] { return ParentInfo(span) }
+        return self[RemoteSpanContextKey.self].map { ParentInfo(context: $0, isRecording: $0.isSampled) }
+    }
+}
+
+/// A new span's parent: its context, and whether it records (a local span of a tail-sampling candidate records
+/// although its trace is not sampled).
+struct ParentInfo {
+    let context: SpanContext
+    let isRecording: Bool
+
+    init(context: SpanContext, isRecording: Bool) {
+        self.context = context
+        self.isRecording = isRecording
+    }
+
+    init(_ span: NoveumSpan) {
+        self.init(context: span.spanContext, isRecording: span.isRecording)
+    }
 }

@@ -1,10 +1,11 @@
 /// Renders the spans of one trace as an indented tree with durations, status and the key LLM attributes.
 ///
 /// ```
-/// trace 4bf92f3577b34da6a3ce929d0e0e4736  complex_ai_workflow  12.41 ms  ok  (4 spans)
-/// ├─ query_enhancement gpt-3.5-turbo  1.20 ms  ok  [openai · 12→34 tokens]
-/// ├─ vector_search  0.30 ms  ok
-/// └─ response_generation gpt-4  8.02 ms  error: rate limited
+/// trace 4bf92f3577b34da6a3ce929d0e0e4736  4 spans, 1 failed  12.41 ms
+/// └─ complex_ai_workflow  12.41 ms  ok
+///    ├─ query_enhancement gpt-3.5-turbo  1.20 ms  ok  [openai · 12→34 tokens]
+///    ├─ vector_search  300.0 µs  ok
+///    └─ response_generation gpt-4  8.02 ms  error: rate limited
 /// ```
 public struct TraceTreeRenderer: Sendable {
     /// Whether to colour status words with ANSI escapes.
@@ -31,8 +32,8 @@ public struct TraceTreeRenderer: Sendable {
         let errors = spans.filter { $0.status.isFailure }.count
         let start = spans.map(\.startTimeNanos).min() ?? first.startTimeNanos
         let end = spans.map(\.endTimeNanos).max() ?? first.endTimeNanos
-        var header = "trace \(first.traceID)  \(roots.first?.name ?? first.name)  \(Self.duration(end &- start))"
-        header += "  (\(spans.count) span\(spans.count == 1 ? "" : "s")\(errors > 0 ? ", \(errors) failed" : ""))"
+        var header = "trace \(first.traceID)  \(spans.count) span\(spans.count == 1 ? "" : "s")"
+        header += "\(errors > 0 ? ", \(errors) failed" : "")  \(Self.duration(end &- start))"
         var lines = [header]
         func walk(_ span: SpanData, prefix: String, isLast: Bool) {
             lines.append(prefix + (isLast ? "└─ " : "├─ ") + line(for: span))

@@ -239,6 +239,14 @@ public final class NoveumSpan: Sendable {
         }
     }
 
+    /// Sets status `ok` when an inline closure returns and its body set no status.
+    func markSucceeded() {
+        guard isRecording else { return }
+        state.withLock { state in
+            if state.status == .unset && state.endTimeNanos == 0 { state.status = .ok }
+        }
+    }
+
     /// Records how an inline closure failed: cancellation as status `cancelled`, any other error as an
     /// exception with status `error`.
     func recordFailure(_ error: any Error) {

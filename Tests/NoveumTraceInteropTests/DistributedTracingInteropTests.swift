@@ -1,0 +1,87 @@
+import AsyncHTTPClient
+import Hummingbird
+import Logging
+import NoveumTrace
+import NoveumTraceTesting
+import Testing
+import Tracing
+
+/// The process-wide tracer for this test binary: `InstrumentationSystem.bootstrap` may run once per process.
+enum SharedTracer {
+    static let exporter = InMemoryExporter()
+    static let client: NoveumClient = {
+        let client = try! NoveumClient(
+            project: "interop", environment: "test", config: Configuration(batchSize: 64, exporters: [exporter]))
+        InstrumentationSystem.bootstrap(client)
+        return client
+    }()
+}
+
+@Suite("Interop with Hummingbird and AsyncHTTPClient")
+struct DistributedTracingInteropTests {
+    @Test("client span, server span and an inner traceLLM span form one trace across a real HTTP hop")
+    func oneTraceAcrossHTTP() async throws {
+        let client = SharedTracer.client
+        let exporter = SharedTracer.exporter
+
+        let router = Router()
+        router.middlewares.add(TracingMiddleware())
+        router.get("/chat") { _, _ -> String in
+            try await NoveumTrace.traceLLM(model: "gpt-4", provider: "openai") { span in
+                try await Task.sleep(for: .milliseconds(1))
+                span.setAttributes(["llm.input_tokens": 5, "llm.output_tokens": 7])
+                return "hello"
+            }
+        }
+        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: {
+                var logger = Logger(label: "interop-test-server")
+                logger.logLevel = .critical
+                return logger
+            }())
+        let server = Task { try await app.runService() }
+        defer { server.cancel() }
+        var iterator = portStream.makeAsyncIterator()
+        let serverPort = try #require(await iterator.next())
+
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration())
+        let body = try await client.traceOperation("workflow") { _ in
+            let request = HTTPClientRequest(url: "http://127.0.0.1:\(serverPort)/chat")
+            let response = try await httpClient.execute(request, timeout: .seconds(10))
+            return String(buffer: try await response.body.collect(upTo: 1 << 16))
+        }
+        try await httpClient.shutdown()
+        #expect(body == "hello")
+
+        // Hummingbird ends its server span after the response body is written: flush until it arrives.
+        var spans: [SpanData] = []
+        for _ in 0..<200 {
+            await client.flush()
+            spans = exporter.spans.filter { ["workflow", "GET", "/chat", "chat gpt-4"].contains($0.name) }
+            if spans.count >= 4 { break }
+            await Task.yield()
+        }
+        let workflow = try #require(spans.first { $0.name == "workflow" })
+        let clientSpan = try #require(spans.first { $0.name == "GET" && $0.kind == .client })
+        let serverSpan = try #require(spans.first { $0.name == "/chat" && $0.kind == .server })
+        let llm = try #require(spans.first { $0.name == "chat gpt-4" })
+
+        #expect(Set([workflow, clientSpan, serverSpan, llm].map(\.traceID)).count == 1)
+        #expect(workflow.parentSpanID == nil)
+        #expect(clientSpan.parentSpanID == workflow.spanID)
+        #expect(serverSpan.parentSpanID == clientSpan.spanID)
+        #expect(serverSpan.parentIsRemote)
+        #expect(llm.parentSpanID == serverSpan.spanID)
+        #expect(!llm.parentIsRemote)
+        #expect(llm.kind == .client)
+        #expect(llm.attributes["llm.output_tokens"] == .int(7))
+        #expect(serverSpan.attributes["http.request.method"] == .string("GET"))
+        #expect(serverSpan.attributes["http.response.status_code"] == .int(200))
+    }
+}

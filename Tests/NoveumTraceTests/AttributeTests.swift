@@ -1,0 +1,75 @@
+import Testing
+@testable import NoveumTrace
+
+@Suite("Attribute values")
+struct AttributeTests {
+    @Test("a dictionary literal mixing literals, variables, arrays and optionals maps to typed values")
+    func typeMapping() async throws {
+        let (client, exporter) = try makeClient()
+        let count = 3
+        let score: Double? = 0.92
+        let missing: String? = nil
+        let ratio: Float = 0.5
+        let big = UInt64.max
+        client.traceOperation("attributes") { span in
+            span.setAttributes([
+                "int": 1, "int.variable": count, "double": 2.5, "bool": true, "string": "text",
+                "optional.some": score, "optional.none": missing, "float": ratio,
+                "strings": ["a", "b"], "ints": [1, 2, 3], "doubles": [0.5, 1.5], "bools": [true, false],
+                "int64": Int64(-7), "uint64.big": big, "substring": "hello world".split(separator: " ")[0],
+            ])
+            span.setAttribute("single", 42)
+            span.setAttribute("single.none", missing)
+        }
+        await client.flush()
+        let span = try #require(exporter.spans.first)
+        let attributes = span.attributes
+        #expect(attributes["int"] == .int(1))
+        #expect(attributes["int.variable"] == .int(3))
+        #expect(attributes["double"] == .double(2.5))
+        #expect(attributes["bool"] == .bool(true))
+        #expect(attributes["string"] == .string("text"))
+        #expect(attributes["optional.some"] == .double(0.92))
+        #expect(attributes["optional.none"] == nil)
+        #expect(attributes["float"] == .double(0.5))
+        #expect(attributes["strings"] == .stringArray(["a", "b"]))
+        #expect(attributes["ints"] == .intArray([1, 2, 3]))
+        #expect(attributes["doubles"] == .doubleArray([0.5, 1.5]))
+        #expect(attributes["bools"] == .boolArray([true, false]))
+        #expect(attributes["int64"] == .int(-7))
+        #expect(attributes["uint64.big"] == .string("18446744073709551615"))
+        #expect(attributes["substring"] == .string("hello"))
+        #expect(attributes["single"] == .int(42))
+        #expect(attributes["single.none"] == nil)
+        #expect(!attributes.contains { $0.key == "optional.none" || $0.key == "single.none" })
+    }
+
+    @Test("setting a key again replaces its value in place")
+    func replace() {
+        var list: AttributeList = ["a": 1, "b": "x"]
+        list["a"] = .int(2)
+        list["c"] = true
+        #expect(list.map(\.key) == ["a", "b", "c"])
+        #expect(list["a"] == .int(2))
+        list["b"] = nil
+        #expect(list.map(\.key) == ["a", "c"])
+    }
+
+    @Test("attributes beyond the per-span limit are dropped and counted")
+    func limits() async throws {
+        let (client, exporter) = try makeClient(limits: SpanLimits(maxAttributes: 3, maxEvents: 1))
+        client.traceOperation("bounded") { span in
+            for i in 0..<10 { span.setAttribute("k\(i)", i) }
+            span.setAttribute("k0", 100)
+            span.addEvent("one")
+            span.addEvent("two")
+        }
+        await client.flush()
+        let span = try #require(exporter.spans.first)
+        #expect(span.attributes.map(\.key) == ["k0", "k1", "k2"])
+        #expect(span.attributes["k0"] == .int(100))
+        #expect(span.droppedAttributeCount == 7)
+        #expect(span.events.map(\.name) == ["one"])
+        #expect(span.droppedEventCount == 1)
+    }
+}

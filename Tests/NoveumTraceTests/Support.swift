@@ -1,0 +1,31 @@
+@testable import NoveumTrace
+import NoveumTraceTesting
+
+/// A client that exports to memory and reads no process environment, for deterministic tests.
+func makeClient(
+    samplingRate: Double = 1, batchSize: Int = 512, maxQueueSize: Int = 4096, asyncExport: Bool = true,
+    limits: SpanLimits = SpanLimits(), environment: [String: String] = [:]
+) throws -> (NoveumClient, InMemoryExporter) {
+    let exporter = InMemoryExporter()
+    let client = try NoveumClient(
+        apiKey: nil, project: "test-project", environment: "test", endpoint: nil, serviceVersion: nil,
+        config: Configuration(
+            samplingRate: samplingRate, batchSize: batchSize, asyncExport: asyncExport, maxQueueSize: maxQueueSize,
+            limits: limits, exporters: [exporter]),
+        processEnvironment: environment)
+    return (client, exporter)
+}
+
+struct TestError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+enum TypedFailure: Error, Equatable {
+    case rateLimited(retryAfter: Int)
+}
+
+extension Array where Element == SpanData {
+    /// The first span named `name`.
+    func named(_ name: String) -> SpanData? { first { $0.name == name } }
+}
