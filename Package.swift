@@ -7,11 +7,13 @@ let package = Package(
     products: [
         .library(name: "NoveumTrace", targets: ["NoveumTrace"]),
         .library(name: "NoveumTraceTesting", targets: ["NoveumTraceTesting"]),
+        .library(name: "NoveumTraceLifecycle", targets: ["NoveumTraceLifecycle"]),
         .executable(name: "noveum-examples", targets: ["NoveumTraceExamples"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // Test-only dependencies: used by the interop tests, never by a library product.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -28,6 +30,13 @@ let package = Package(
             name: "NoveumTraceTesting",
             dependencies: ["NoveumTrace"]
         ),
+        .target(
+            name: "NoveumTraceLifecycle",
+            dependencies: [
+                "NoveumTrace",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "NoveumTraceExamples",
             dependencies: ["NoveumTrace"],
@@ -42,6 +51,8 @@ let package = Package(
             dependencies: [
                 "NoveumTrace",
                 "NoveumTraceTesting",
+                "NoveumTraceLifecycle",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -65,6 +65,19 @@ struct ConfigurationTests {
         #expect(resolved.configuration.scheduleDelay == .milliseconds(250))
     }
 
+    @Test("standard OTEL_BSP_* variables apply when NOVEUM_* are unset")
+    func otelBatchVariables() throws {
+        let env = [
+            "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "256", "OTEL_BSP_MAX_QUEUE_SIZE": "4096", "OTEL_BSP_SCHEDULE_DELAY": "1000",
+            "OTEL_BSP_EXPORT_TIMEOUT": "10000", "NOVEUM_MAX_QUEUE_SIZE": "8192",
+        ]
+        let resolved = try client(processEnvironment: env).configuration
+        #expect(resolved.batchSize == 256)
+        #expect(resolved.maxQueueSize == 8192)
+        #expect(resolved.scheduleDelay == .seconds(1))
+        #expect(resolved.exportTimeout == .seconds(10))
+    }
+
     @Test(
         "bad values are clear errors at setup",
         arguments: [

@@ -13,10 +13,10 @@ import Logging
 /// | Setting | Default | Environment |
 /// |---|---|---|
 /// | ``samplingRate`` | 1.0 | `NOVEUM_SAMPLING_RATE` |
-/// | ``batchSize`` | 100 | `NOVEUM_BATCH_SIZE` |
-/// | ``maxQueueSize`` | 2048 | `NOVEUM_MAX_QUEUE_SIZE` |
-/// | ``scheduleDelay`` | 5 s | `NOVEUM_SCHEDULE_DELAY_MS` |
-/// | ``exportTimeout`` | 30 s | `NOVEUM_EXPORT_TIMEOUT_MS` |
+/// | ``batchSize`` | 100 | `NOVEUM_BATCH_SIZE`, else `OTEL_BSP_MAX_EXPORT_BATCH_SIZE` |
+/// | ``maxQueueSize`` | 2048 | `NOVEUM_MAX_QUEUE_SIZE`, else `OTEL_BSP_MAX_QUEUE_SIZE` |
+/// | ``scheduleDelay`` | 5 s | `NOVEUM_SCHEDULE_DELAY_MS`, else `OTEL_BSP_SCHEDULE_DELAY` (ms) |
+/// | ``exportTimeout`` | 30 s | `NOVEUM_EXPORT_TIMEOUT_MS`, else `OTEL_BSP_EXPORT_TIMEOUT` (ms) |
 /// | ``asyncExport`` | true | `NOVEUM_ASYNC_EXPORT` |
 /// | ``maxTracesPerSecond`` | none | `NOVEUM_MAX_TRACES_PER_SECOND` |
 public struct Configuration: Sendable {
@@ -114,10 +114,20 @@ public struct Configuration: Sendable {
         var result = self
         let env = EnvironmentReader(environment)
         if result._samplingRate == nil { result._samplingRate = try env.double("NOVEUM_SAMPLING_RATE") }
-        if result._batchSize == nil { result._batchSize = try env.int("NOVEUM_BATCH_SIZE") }
-        if result._maxQueueSize == nil { result._maxQueueSize = try env.int("NOVEUM_MAX_QUEUE_SIZE") }
-        if result._scheduleDelay == nil { result._scheduleDelay = try env.milliseconds("NOVEUM_SCHEDULE_DELAY_MS") }
-        if result._exportTimeout == nil { result._exportTimeout = try env.milliseconds("NOVEUM_EXPORT_TIMEOUT_MS") }
+        if result._batchSize == nil {
+            result._batchSize = try env.int("NOVEUM_BATCH_SIZE", else: "OTEL_BSP_MAX_EXPORT_BATCH_SIZE")
+        }
+        if result._maxQueueSize == nil {
+            result._maxQueueSize = try env.int("NOVEUM_MAX_QUEUE_SIZE", else: "OTEL_BSP_MAX_QUEUE_SIZE")
+        }
+        if result._scheduleDelay == nil {
+            result._scheduleDelay =
+                try env.milliseconds("NOVEUM_SCHEDULE_DELAY_MS", else: "OTEL_BSP_SCHEDULE_DELAY")
+        }
+        if result._exportTimeout == nil {
+            result._exportTimeout =
+                try env.milliseconds("NOVEUM_EXPORT_TIMEOUT_MS", else: "OTEL_BSP_EXPORT_TIMEOUT")
+        }
         if result._asyncExport == nil { result._asyncExport = try env.bool("NOVEUM_ASYNC_EXPORT") }
         if result.maxTracesPerSecond == nil { result.maxTracesPerSecond = try env.double("NOVEUM_MAX_TRACES_PER_SECOND") }
         try result.validate()

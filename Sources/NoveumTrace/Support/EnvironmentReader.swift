@@ -27,6 +27,18 @@ struct EnvironmentReader {
         return value
     }
 
+    /// The first of `name` and `fallback` that is set, as an integer.
+    func int(_ name: String, else fallback: String) throws(NoveumTraceError) -> Int? {
+        if let value = try int(name) { return value }
+        return try int(fallback)
+    }
+
+    /// The first of `name` and `fallback` that is set, as milliseconds.
+    func milliseconds(_ name: String, else fallback: String) throws(NoveumTraceError) -> Duration? {
+        if let value = try milliseconds(name) { return value }
+        return try milliseconds(fallback)
+    }
+
     func milliseconds(_ name: String) throws(NoveumTraceError) -> Duration? {
         guard let value = try int(name) else { return nil }
         return .milliseconds(value)
