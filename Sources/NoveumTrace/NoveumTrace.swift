@@ -90,6 +90,14 @@ public enum NoveumTrace {
         return try result.get()
     }
 
+    /// Runs synchronous `operation` with `client` as the client of the static API.
+    public static func withClient<T, E: Error>(_ client: NoveumClient, operation: () throws(E) -> T) throws(E) -> T {
+        let result: Result<T, E> = $scopedClient.withValue(client) {
+            do throws(E) { return .success(try operation()) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
     /// The span active in the current task, if any.
     public static var currentSpan: NoveumSpan? { InstrumentationContext.current?.noveumSpan }
 
