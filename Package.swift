@@ -20,9 +20,16 @@ let package = Package(
         .target(
             name: "NoveumTrace",
             dependencies: [
+                "CNoveumZlib",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // zlib (gzip request bodies): the system library, `zlib1g-dev` on Debian/Ubuntu, part of the SDK on
+        // Apple platforms.
+        .target(
+            name: "CNoveumZlib",
+            linkerSettings: [.linkedLibrary("z")]
         ),
         .target(
             name: "NoveumTraceTesting",
