@@ -53,5 +53,14 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .testTarget(
+            name: "NoveumTraceExportTests",
+            dependencies: [
+                "NoveumTrace",
+                "NoveumTraceTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
     ]
 )
