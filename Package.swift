@@ -22,9 +22,16 @@ let package = Package(
         .target(
             name: "NoveumTrace",
             dependencies: [
+                "CNoveumZlib",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // zlib (gzip request bodies): the system library, `zlib1g-dev` on Debian/Ubuntu, part of the SDK on
+        // Apple platforms.
+        .target(
+            name: "CNoveumZlib",
+            linkerSettings: [.linkedLibrary("z")]
         ),
         .target(
             name: "NoveumTraceTesting",
@@ -55,6 +62,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "NoveumTraceExportTests",
+            dependencies: [
+                "NoveumTrace",
+                "NoveumTraceTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
     ]

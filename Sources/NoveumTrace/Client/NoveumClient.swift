@@ -97,8 +97,9 @@ public final class NoveumClient: Sendable {
             resource: Resource(settings: settings, environment: [:]))
     }()
 
+    /// The exporters used when the configuration names none: Noveum when an API key is configured, else the console.
     static func defaultExporters(settings: ClientSettings) -> [any SpanExporter] {
-        [ConsoleExporter()]
+        settings.hasAPIKey ? [NoveumExporter()] : [ConsoleExporter()]
     }
 
     // MARK: Starting spans

@@ -1,0 +1,79 @@
+internal import CNoveumZlib
+
+/// gzip (RFC 1952) compression of request bodies, through the system's zlib.
+///
+/// `package` so the OTLP module and the tests of this package can use it; it is not part of the public API.
+package enum Gzip {
+    /// zlib's default trade-off between speed and size.
+    package static let defaultLevel: Int32 = Z_DEFAULT_COMPRESSION
+
+    /// Compresses `bytes` into one gzip member.
+    ///
+    /// - Returns: the gzip data, or nil only if zlib could not start (out of memory) or the input is larger than
+    ///   zlib's 32-bit length field allows; callers then send the body uncompressed.
+    package static func compress(_ bytes: [UInt8], level: Int32 = defaultLevel) -> [UInt8]? {
+        guard bytes.count <= Int(UInt32.max) else { return nil }
+        var stream = z_stream()
+        guard cnoveum_deflate_init_gzip(&stream, level) == Z_OK else { return nil }
+        defer { deflateEnd(&stream) }
+        // deflateBound covers the gzip header and trailer, so one call normally finishes the stream.
+        var capacity = Int(deflateBound(&stream, uLong(bytes.count)))
+        var output = [UInt8](repeating: 0, count: capacity)
+        var produced = 0
+        let finished = bytes.withUnsafeBufferPointer { input -> Bool in
+            stream.next_in = input.baseAddress.map { UnsafeMutablePointer(mutating: $0) }
+            stream.avail_in = uInt(input.count)
+            while true {
+                let status = output.withUnsafeMutableBufferPointer { out -> Int32 in
+                    stream.next_out = out.baseAddress! + produced
+                    stream.avail_out = uInt(out.count - produced)
+                    let status = deflate(&stream, Z_FINISH)
+                    produced = out.count - Int(stream.avail_out)
+                    return status
+                }
+                if status == Z_STREAM_END { return true }
+                guard status == Z_OK || status == Z_BUF_ERROR, produced == output.count else { return false }
+                capacity *= 2
+                output.append(contentsOf: repeatElement(0, count: capacity - output.count))
+            }
+        }
+        guard finished else { return nil }
+        output.removeSubrange(produced...)
+        return output
+    }
+
+    /// Decompresses gzip (or zlib) data.
+    ///
+    /// - Parameter limit: the largest output accepted; larger output returns nil.
+    /// - Returns: the original bytes, or nil for data that is not valid, is truncated, or exceeds `limit`.
+    package static func decompress(_ bytes: [UInt8], limit: Int = .max) -> [UInt8]? {
+        guard bytes.count <= Int(UInt32.max) else { return nil }
+        var stream = z_stream()
+        guard cnoveum_inflate_init_gzip(&stream) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: min(max(bytes.count * 4, 1024), max(limit, 1)))
+        var produced = 0
+        let finished = bytes.withUnsafeBufferPointer { input -> Bool in
+            stream.next_in = input.baseAddress.map { UnsafeMutablePointer(mutating: $0) }
+            stream.avail_in = uInt(input.count)
+            while true {
+                let status = output.withUnsafeMutableBufferPointer { out -> Int32 in
+                    stream.next_out = out.baseAddress! + produced
+                    stream.avail_out = uInt(out.count - produced)
+                    let status = inflate(&stream, Z_NO_FLUSH)
+                    produced = out.count - Int(stream.avail_out)
+                    return status
+                }
+                if status == Z_STREAM_END { return true }
+                // Z_BUF_ERROR with input left means the output is full; without input, the data is truncated.
+                guard status == Z_OK || status == Z_BUF_ERROR, produced == output.count else { return false }
+                guard output.count < limit else { return false }
+                let grown = min(output.count * 2, limit)
+                output.append(contentsOf: repeatElement(0, count: grown - output.count))
+            }
+        }
+        guard finished else { return nil }
+        output.removeSubrange(produced...)
+        return output
+    }
+}

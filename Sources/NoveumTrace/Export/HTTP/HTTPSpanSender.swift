@@ -1,0 +1,278 @@
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Delivers batches of spans over HTTP for an exporter: size limits, gzip, retries and exact drop counts.
+///
+/// The sender does not know the wire format. An exporter hands it the spans and a closure that encodes any part
+/// of them into a complete, uncompressed ``HTTPRequest``; the sender then
+///
+/// 1. encodes the batch and, if the body is larger than ``maxBodySize`` (measured before compression), splits
+///    the batch into halves and tries each half; a single span that is still too large is dropped with
+///    ``DropReason/payloadTooLarge``;
+/// 2. compresses the body with gzip when ``compression`` is on and adds `Content-Encoding: gzip`;
+/// 3. sends it, repeating it after connection failures, `408`, `429` and `5xx` as ``retryPolicy`` says
+///    (honouring `Retry-After`), and counting each repeat through ``ExporterContext/recordRetries(_:)``;
+/// 4. on `413 Payload Too Large` splits the batch into halves and sends each; a single span refused with `413`
+///    is dropped with ``DropReason/payloadTooLarge``;
+/// 5. drops the spans of a request that is refused (any other `4xx`, including `400`, `401`, `403` and `404`) or
+///    still failing after the last attempt, with ``DropReason/exportFailed``.
+///
+/// Requests sent after a split are new requests, not retries: only repeats of the same request are counted.
+/// Halves are sent one after the other, in batch order.
+///
+/// It never throws and never logs header values or bodies, so neither `Authorization` nor `x-api-key` can leak
+/// into logs. When the calling task is cancelled (the pipeline's export timeout), it stops at once and counts
+/// the spans not yet delivered as ``DropReason/exportFailed``.
+///
+/// The OTLP exporter uses it with a protobuf encoder; the Noveum exporter with ``NoveumJSONEncoder``:
+///
+/// ```swift
+/// let sender = HTTPSpanSender(retryPolicy: HTTPRetryPolicy(maxAttempts: 3))
+/// let result = await sender.send(batch, context: context) { spans in
+///     HTTPRequest(url: url, headers: [("Content-Type", "application/x-protobuf")], body: try encode(spans))
+/// }
+/// ```
+public struct HTTPSpanSender: Sendable {
+    /// The default ``maxBodySize``: 5 MB, before compression.
+    public static let defaultMaxBodySize = 5_000_000
+
+    /// Sends the requests.
+    public var transport: any HTTPTransport
+    /// Whether bodies are gzip-compressed (`Content-Encoding: gzip`). Default on.
+    public var compression: Bool
+    /// The largest body sent in one request, in bytes before compression. Default 5 MB.
+    public var maxBodySize: Int
+    /// When and how often failed requests are repeated.
+    public var retryPolicy: HTTPRetryPolicy
+    /// The longest one request may take, connection included. Default 10 s.
+    public var requestTimeout: Duration
+
+    private let warnings = WarnOnce()
+
+    /// Creates a sender.
+    ///
+    /// - Parameters:
+    ///   - transport: sends the requests; a new ``URLSessionTransport`` by default.
+    ///   - compression: gzip the bodies. Default on.
+    ///   - maxBodySize: the largest body per request before compression; larger batches are split. Default 5 MB.
+    ///   - retryPolicy: when and how often to repeat failed requests.
+    ///   - requestTimeout: the deadline of one request.
+    public init(
+        transport: any HTTPTransport = URLSessionTransport(), compression: Bool = true,
+        maxBodySize: Int = HTTPSpanSender.defaultMaxBodySize, retryPolicy: HTTPRetryPolicy = .default,
+        requestTimeout: Duration = .seconds(10)
+    ) {
+        self.transport = transport
+        self.compression = compression
+        self.maxBodySize = max(1, maxBodySize)
+        self.retryPolicy = retryPolicy
+        self.requestTimeout = requestTimeout
+    }
+
+    /// Delivers `spans`, splitting them over several requests when needed.
+    ///
+    /// - Parameters:
+    ///   - spans: the batch.
+    ///   - context: the exporter's context, for its logger and retry counter; nil logs nothing and counts nothing.
+    ///   - makeRequest: encodes some of the spans (the whole batch, or a part after a split) into a request with
+    ///     an uncompressed body and no `Content-Encoding`; the sender compresses. If it throws, those spans are
+    ///     dropped with ``DropReason/exportFailed``.
+    /// - Returns: the spans not delivered, by reason; ``ExportResult/success`` when all were.
+    public func send(
+        _ spans: [SpanData], context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPRequest
+    ) async -> ExportResult {
+        guard !spans.isEmpty else { return .success }
+        var result = ExportResult()
+        await deliver(spans[...], context: context, makeRequest: makeRequest, result: &result)
+        return result
+    }
+
+    // MARK: Splitting
+
+    private func deliver(
+        _ spans: ArraySlice<SpanData>, context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPRequest,
+        result: inout ExportResult
+    ) async {
+        if Task.isCancelled {
+            result.merge(.dropped(spans.count, reason: .exportFailed))
+            return
+        }
+        let request: HTTPRequest
+        do {
+            request = try makeRequest(Array(spans))
+        } catch {
+            warn(context, "encode", "could not encode spans; dropping them", ["error": "\(error)", "spans": "\(spans.count)"])
+            result.merge(.dropped(spans.count, reason: .exportFailed))
+            return
+        }
+        if request.body.count > maxBodySize {
+            if spans.count > 1 {
+                await split(spans, context: context, makeRequest: makeRequest, result: &result)
+            } else {
+                warn(
+                    context, "too-large-local", "a span is larger than the maximum request body; dropping it",
+                    ["body_bytes": "\(request.body.count)", "max_body_size": "\(maxBodySize)"])
+                result.merge(.dropped(1, reason: .payloadTooLarge))
+            }
+            return
+        }
+        switch await sendWithRetries(prepare(request), spanCount: spans.count, context: context) {
+        case .delivered:
+            return
+        case .tooLarge where spans.count > 1:
+            await split(spans, context: context, makeRequest: makeRequest, result: &result)
+        case .tooLarge:
+            warn(context, "too-large-remote", "the server refused a single span as too large (413); dropping it", [:])
+            result.merge(.dropped(1, reason: .payloadTooLarge))
+        case .failed:
+            result.merge(.dropped(spans.count, reason: .exportFailed))
+        }
+    }
+
+    private func split(
+        _ spans: ArraySlice<SpanData>, context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPRequest,
+        result: inout ExportResult
+    ) async {
+        let middle = spans.startIndex + spans.count / 2
+        await deliver(spans[..<middle], context: context, makeRequest: makeRequest, result: &result)
+        await deliver(spans[middle...], context: context, makeRequest: makeRequest, result: &result)
+    }
+
+    /// Compresses the body when enabled, and labels it.
+    private func prepare(_ request: HTTPRequest) -> HTTPRequest {
+        guard compression, !request.body.isEmpty, let compressed = Gzip.compress(request.body) else { return request }
+        var prepared = request
+        prepared.body = compressed
+        prepared.headers.removeAll { $0.name.lowercased() == "content-encoding" }
+        prepared.headers.append((name: "Content-Encoding", value: "gzip"))
+        return prepared
+    }
+
+    // MARK: Retrying
+
+    enum Outcome: Equatable {
+        case delivered
+        case tooLarge
+        case failed
+    }
+
+    /// What one response or transport error means for the batch.
+    enum Verdict: Equatable {
+        case delivered
+        case tooLarge
+        case retry(after: Duration?)
+        case refused
+    }
+
+    /// Classifies an HTTP status: 2xx delivered; 413 too large; 408, 429 and 5xx retryable; anything else refused.
+    static func verdict(status: Int, retryAfter: String?, nowSeconds: Double) -> Verdict {
+        switch status {
+        case 200..<300: return .delivered
+        case 413: return .tooLarge
+        case 408, 429, 500..<600:
+            return .retry(after: retryAfter.flatMap { HTTPRetryPolicy.parseRetryAfter($0, nowSeconds: nowSeconds) })
+        default: return .refused
+        }
+    }
+
+    private func sendWithRetries(_ request: HTTPRequest, spanCount: Int, context: ExporterContext?) async -> Outcome {
+        var attempt = 1
+        while true {
+            let verdict: Verdict
+            var problem: Logger.MetadataValue
+            do {
+                let response = try await transport.send(request, timeout: requestTimeout)
+                verdict = Self.verdict(
+                    status: response.status, retryAfter: response.header("Retry-After"),
+                    nowSeconds: Double(WallClock.nanosecondsSinceEpoch()) / 1e9)
+                problem = "HTTP \(response.status)"
+            } catch {
+                if Task.isCancelled || error is CancellationError { return .failed }
+                verdict = .retry(after: nil)
+                problem = "\(Self.describe(error))"
+            }
+            switch verdict {
+            case .delivered: return .delivered
+            case .tooLarge: return .tooLarge
+            case .refused:
+                warn(
+                    context, "refused-\(problem)", "the server refused the spans; dropping them",
+                    ["response": problem, "url": "\(Self.redacted(request.url))", "spans": "\(spanCount)"])
+                return .failed
+            case .retry(let retryAfter):
+                guard attempt < retryPolicy.maxAttempts else {
+                    warn(
+                        context, "gave-up", "export failed after retries; dropping the spans",
+                        [
+                            "last_error": problem, "attempts": "\(attempt)", "url": "\(Self.redacted(request.url))",
+                            "spans": "\(spanCount)",
+                        ])
+                    return .failed
+                }
+                let delay = retryPolicy.delay(
+                    beforeRetry: attempt, retryAfter: retryAfter, unitRandom: Double.random(in: 0..<1))
+                context?.logger.debug(
+                    "export request failed; retrying",
+                    metadata: ["error": problem, "attempt": "\(attempt)", "delay": "\(delay)"])
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    return .failed
+                }
+                if Task.isCancelled { return .failed }
+                attempt += 1
+                context?.recordRetries(1)
+            }
+        }
+    }
+
+    // MARK: Logging
+
+    /// Logs `message` at warning level the first time `key` occurs for this sender, at debug level afterwards.
+    private func warn(
+        _ context: ExporterContext?, _ key: String, _ message: Logger.Message, _ metadata: Logger.Metadata
+    ) {
+        guard let logger = context?.logger else { return }
+        if warnings.first(key) {
+            logger.warning(message, metadata: metadata)
+        } else {
+            logger.debug(message, metadata: metadata)
+        }
+    }
+
+    /// The URL without its query, fragment or user information, for logs.
+    static func redacted(_ url: String) -> String {
+        var text = Substring(url)
+        if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<cut] }
+        if let scheme = text.range(of: "://") {
+            let authorityEnd = text[scheme.upperBound...].firstIndex(of: "/") ?? text.endIndex
+            if let at = text[scheme.upperBound..<authorityEnd].lastIndex(of: "@") {
+                text = text[..<scheme.upperBound] + text[text.index(after: at)...]
+            }
+        }
+        return String(text)
+    }
+
+    /// A short description of a transport error.
+    static func describe(_ error: any Error) -> String {
+        if let urlError = error as? URLError {
+            return "URLError \(urlError.code.rawValue): \(urlError.localizedDescription)"
+        }
+        return String(String(describing: error).prefix(300))
+    }
+}
+
+/// Remembers which warnings were already logged.
+final class WarnOnce: Sendable {
+    private let seen = Mutex<Set<String>>([])
+
+    /// True the first time `key` is passed.
+    func first(_ key: String) -> Bool {
+        seen.withLock { $0.insert(key).inserted }
+    }
+}

@@ -1,0 +1,289 @@
+import Tracing
+
+/// Encodes finished spans into the JSON body the Noveum API takes at `POST {endpoint}/v1/traces`.
+///
+/// The body is `{"traces": [TRACE, ...], "timestamp": <Unix seconds>}`, in the shape (and key order) the Python
+/// SDK `noveum-trace` sends. Spans are grouped by trace id, traces in the order they first appear in the batch
+/// and spans within a trace by start time. A trace whose spans finish at different times may arrive in several
+/// requests: each carries the trace id, the trace-level fields computed over the spans it holds, and only those
+/// spans.
+///
+/// Trace fields:
+/// - `name`: the name of the trace's local root span if the batch holds it, else of its earliest span;
+/// - `start_time`, `end_time`, `duration_ms`: over the spans in the batch;
+/// - `status`: `error` if any of those spans has status `error` or `timeout`, else `ok`; `status_message`: the
+///   first such span's message, else `null`; `error_count`: how many such spans;
+/// - `metadata.user_id`, `session_id`, `request_id`: the first value of the span attributes `user.id`,
+///   `session.id` and `request.id` among those spans, else `null`;
+/// - `otel.resource`: the client's ``Resource`` attributes.
+///
+/// Span fields carry the 16-hex span id and 32-hex trace id (also repeated under `otel`), ISO 8601 UTC times with
+/// microseconds (`2026-11-27T03:39:46.591861+00:00`), `duration_ms` as a float, attributes as native JSON values
+/// (arrays as arrays), events, links, the `exception` block when an exception was recorded, and an `otel` block
+/// whose status maps `ok` to `OK`, `unset` to `UNSET`, and `error`, `timeout` and `cancelled` to `ERROR` (for
+/// `timeout` and `cancelled` the message starts with the status name).
+///
+/// The output is always valid JSON: strings are escaped (quotes, backslashes, control characters), and
+/// floating-point attribute values that JSON cannot represent are written as the strings `"NaN"`, `"Infinity"` and
+/// `"-Infinity"`.
+public struct NoveumJSONEncoder: Sendable {
+    /// The `schema_version` sent with every trace.
+    public static let schemaVersion = "2.0"
+
+    /// `"attributes":{...}` of every trace.
+    private let traceAttributes: [UInt8]
+    /// From after the spans array to the trace id of the trace's `otel` block.
+    private let traceTail: [UInt8]
+    /// From after the trace's otel trace id to the end of the trace.
+    private let resourceTail: [UInt8]
+    /// `"scope":{...}}}` that ends every span.
+    private let scopeTail: [UInt8]
+
+    /// Creates an encoder for the client described by `context`.
+    public init(context: ExporterContext) {
+        self.init(project: context.settings.project, environment: context.settings.environment, resource: context.resource)
+    }
+
+    /// Creates an encoder for a project, environment and resource.
+    public init(project: String, environment: String, resource: Resource) {
+        let sdkVersion = NoveumTrace.version
+        var w = JSONWriter()
+        w.raw("\"attributes\":{\"noveum.project\":")
+        w.string(project)
+        w.raw(",\"noveum.environment\":")
+        w.string(environment)
+        w.raw(",\"noveum.sdk.version\":")
+        w.string(sdkVersion)
+        w.raw(",\"noveum.sampling.decision\":\"record\"}")
+        traceAttributes = w.bytes
+
+        w = JSONWriter()
+        w.raw("],\"events\":[],\"sdk\":{\"name\":")
+        w.string(Resource.sdkName)
+        w.raw(",\"version\":")
+        w.string(sdkVersion)
+        w.raw("},\"project\":")
+        w.string(project)
+        w.raw(",\"environment\":")
+        w.string(environment)
+        w.raw(",\"schema_version\":")
+        w.string(Self.schemaVersion)
+        w.raw(",\"otel\":{\"trace_id\":")
+        traceTail = w.bytes
+
+        w = JSONWriter()
+        w.raw(",\"resource\":")
+        w.attributes(resource.attributes)
+        w.raw("}}")
+        resourceTail = w.bytes
+
+        w = JSONWriter()
+        w.raw("\"scope\":{\"name\":")
+        w.string(Resource.sdkName)
+        w.raw(",\"version\":")
+        w.string(sdkVersion)
+        w.raw("}}}")
+        scopeTail = w.bytes
+    }
+
+    /// Encodes `spans` into one request body.
+    ///
+    /// - Parameters:
+    ///   - spans: the spans, of one or several traces, in any order.
+    ///   - timestampNanos: the body's `timestamp`, in nanoseconds since the Unix epoch; now by default.
+    /// - Returns: the UTF-8 JSON body.
+    public func encode(_ spans: [SpanData], timestampNanos: UInt64? = nil) -> [UInt8] {
+        var w = JSONWriter(capacity: 256 + spans.count * 1_024)
+        w.raw("{\"traces\":[")
+        var order: [TraceID] = []
+        var groups: [TraceID: [Int]] = [:]
+        for (index, span) in spans.enumerated() {
+            if groups[span.traceID] == nil { order.append(span.traceID) }
+            groups[span.traceID, default: []].append(index)
+        }
+        for (position, traceID) in order.enumerated() {
+            if position > 0 { w.raw(",") }
+            writeTrace(traceID, indices: groups[traceID] ?? [], of: spans, into: &w)
+        }
+        w.raw("],\"timestamp\":")
+        let now = timestampNanos ?? WallClock.nanosecondsSinceEpoch()
+        w.double(Double(now) / 1e9)
+        w.raw("}")
+        return w.bytes
+    }
+
+    // MARK: Trace
+
+    private func writeTrace(_ traceID: TraceID, indices unsorted: [Int], of spans: [SpanData], into w: inout JSONWriter) {
+        let indices = unsorted.sorted { (spans[$0].startTimeNanos, $0) < (spans[$1].startTimeNanos, $1) }
+        var start = UInt64.max
+        var end = UInt64.min
+        var errorCount = 0
+        var firstFailure: Int?
+        for index in indices {
+            let span = spans[index]
+            start = min(start, span.startTimeNanos)
+            end = max(end, span.endTimeNanos, span.startTimeNanos)
+            if span.status.isFailure {
+                errorCount += 1
+                if firstFailure == nil { firstFailure = index }
+            }
+        }
+        if indices.isEmpty { (start, end) = (0, 0) }
+        let root = indices.first { spans[$0].isLocalRoot } ?? indices.first
+
+        w.raw("{\"trace_id\":")
+        w.traceID(traceID)
+        w.raw(",\"name\":")
+        w.string(root.map { spans[$0].name } ?? "")
+        w.raw(",\"start_time\":")
+        w.isoTime(nanos: start)
+        w.raw(",\"end_time\":")
+        w.isoTime(nanos: end)
+        w.raw(",\"duration_ms\":")
+        w.double(Self.milliseconds(end - start))
+        w.raw(",\"status\":")
+        w.raw(errorCount > 0 ? "\"error\"" : "\"ok\"")
+        w.raw(",\"status_message\":")
+        w.string(firstFailure.flatMap { spans[$0].statusMessage })
+        w.raw(",\"span_count\":")
+        w.int(indices.count)
+        w.raw(",\"error_count\":")
+        w.int(errorCount)
+        w.raw(",")
+        w.raw(traceAttributes)
+        w.raw(",\"metadata\":{\"user_id\":")
+        w.string(Self.firstValue(of: "user.id", in: indices, of: spans))
+        w.raw(",\"session_id\":")
+        w.string(Self.firstValue(of: "session.id", in: indices, of: spans))
+        w.raw(",\"request_id\":")
+        w.string(Self.firstValue(of: "request.id", in: indices, of: spans))
+        w.raw(",\"tags\":{},\"custom_attributes\":{}},\"spans\":[")
+        for (position, index) in indices.enumerated() {
+            if position > 0 { w.raw(",") }
+            writeSpan(spans[index], into: &w)
+        }
+        w.raw(traceTail)
+        w.traceID(traceID)
+        w.raw(resourceTail)
+    }
+
+    private static func firstValue(of key: String, in indices: [Int], of spans: [SpanData]) -> String? {
+        for index in indices {
+            if let value = spans[index].attributes[key] { return value.description }
+        }
+        return nil
+    }
+
+    static func milliseconds(_ nanos: UInt64) -> Double {
+        Double(nanos) / 1_000_000
+    }
+
+    // MARK: Span
+
+    private func writeSpan(_ span: SpanData, into w: inout JSONWriter) {
+        w.raw("{\"span_id\":")
+        w.spanID(span.spanID)
+        w.raw(",\"trace_id\":")
+        w.traceID(span.traceID)
+        w.raw(",\"parent_span_id\":")
+        w.spanID(span.parentSpanID)
+        w.raw(",\"name\":")
+        w.string(span.name)
+        w.raw(",\"start_time\":")
+        w.isoTime(nanos: span.startTimeNanos)
+        w.raw(",\"end_time\":")
+        w.isoTime(nanos: max(span.endTimeNanos, span.startTimeNanos))
+        w.raw(",\"duration_ms\":")
+        w.double(Self.milliseconds(span.durationNanos))
+        w.raw(",\"status\":")
+        w.string(span.status.rawValue)
+        w.raw(",\"status_message\":")
+        w.string(span.statusMessage)
+        w.raw(",\"attributes\":")
+        w.attributes(span.attributes)
+        w.raw(",\"events\":[")
+        for (position, event) in span.events.enumerated() {
+            if position > 0 { w.raw(",") }
+            w.raw("{\"name\":")
+            w.string(event.name)
+            w.raw(",\"timestamp\":")
+            w.isoTime(nanos: event.timeNanos)
+            w.raw(",\"attributes\":")
+            w.attributes(event.attributes)
+            w.raw("}")
+        }
+        w.raw("],\"links\":[")
+        for (position, link) in span.links.enumerated() {
+            if position > 0 { w.raw(",") }
+            w.raw("{\"trace_id\":")
+            w.traceID(link.context.traceID)
+            w.raw(",\"span_id\":")
+            w.spanID(link.context.spanID)
+            w.raw(",\"attributes\":")
+            w.attributes(link.attributes)
+            w.raw("}")
+        }
+        w.raw("],")
+        if let exception = span.exception {
+            w.raw("\"exception\":{\"type\":")
+            w.string(exception.type)
+            w.raw(",\"message\":")
+            w.string(exception.message)
+            if let stackTrace = exception.stackTrace {
+                w.raw(",\"stack_trace\":")
+                w.string(stackTrace)
+            }
+            w.raw("},")
+        }
+        w.raw("\"otel\":{\"trace_id\":")
+        w.traceID(span.traceID)
+        w.raw(",\"span_id\":")
+        w.spanID(span.spanID)
+        w.raw(",\"parent_span_id\":")
+        w.spanID(span.parentSpanID)
+        w.raw(",\"kind\":")
+        w.raw(Self.kindName(span.kind))
+        w.raw(",\"status\":")
+        Self.writeOTelStatus(span.status, span.statusMessage, into: &w)
+        w.raw(",\"name\":")
+        w.string(span.name)
+        w.raw(",")
+        w.raw(scopeTail)
+    }
+
+    private static func kindName(_ kind: SpanKind) -> StaticString {
+        switch kind {
+        case .internal: return "\"INTERNAL\""
+        case .client: return "\"CLIENT\""
+        case .server: return "\"SERVER\""
+        case .producer: return "\"PRODUCER\""
+        case .consumer: return "\"CONSUMER\""
+        }
+    }
+
+    /// `{"code":"OK"}`, `{"code":"UNSET"}` or `{"code":"ERROR","message":...}`.
+    private static func writeOTelStatus(_ status: NoveumSpan.Status, _ message: String?, into w: inout JSONWriter) {
+        switch status {
+        case .ok:
+            w.raw("{\"code\":\"OK\"}")
+        case .unset:
+            w.raw("{\"code\":\"UNSET\"}")
+        case .error:
+            w.raw("{\"code\":\"ERROR\"")
+            if let message {
+                w.raw(",\"message\":")
+                w.string(message)
+            }
+            w.raw("}")
+        case .timeout, .cancelled:
+            w.raw("{\"code\":\"ERROR\",\"message\":")
+            if let message, !message.isEmpty, message != status.rawValue {
+                w.string("\(status.rawValue): \(message)")
+            } else {
+                w.string(status.rawValue)
+            }
+            w.raw("}")
+        }
+    }
+}
