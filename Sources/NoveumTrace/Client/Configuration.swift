@@ -39,6 +39,9 @@ public struct Configuration: Sendable {
         set { _batchSize = newValue }
     }
 
+    /// The batch size set in code or the environment, if any.
+    var explicitBatchSize: Int? { _batchSize }
+
     /// Finished spans buffered per exporter before new ones are dropped (and counted).
     public var maxQueueSize: Int {
         get { _maxQueueSize ?? 2048 }

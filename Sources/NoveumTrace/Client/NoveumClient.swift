@@ -72,8 +72,12 @@ public final class NoveumClient: Sendable {
             maxQueueSize: configuration.maxQueueSize, batchSize: configuration.batchSize,
             scheduleDelay: configuration.scheduleDelay, exportTimeout: configuration.exportTimeout,
             wakePerSpan: !configuration.asyncExport)
-        self.pipelines = exporters.map {
-            ExportPipeline(exporter: $0, settings: pipelineSettings, logger: configuration.logger)
+        self.pipelines = exporters.map { exporter in
+            var settings = pipelineSettings
+            if configuration.explicitBatchSize == nil, let preferred = exporter.preferredBatchSize, preferred > 0 {
+                settings.batchSize = min(preferred, configuration.maxQueueSize)
+            }
+            return ExportPipeline(exporter: exporter, settings: settings, logger: configuration.logger)
         }
         for pipeline in pipelines {
             let context = ExporterContext(

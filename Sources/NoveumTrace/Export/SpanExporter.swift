@@ -13,6 +13,10 @@ public protocol SpanExporter: Sendable {
     /// Called once by the client that owns this exporter, before the first export.
     func start(_ context: ExporterContext)
 
+    /// The batch size this exporter works best with, used when neither code nor the environment sets
+    /// ``Configuration/batchSize``: OTLP exporters prefer OpenTelemetry's 512. Nil: the configuration's default.
+    var preferredBatchSize: Int? { get }
+
     /// Delivers one batch of finished spans.
     func export(_ batch: [SpanData]) async -> ExportResult
 
@@ -26,6 +30,7 @@ public protocol SpanExporter: Sendable {
 extension SpanExporter {
     public var name: String { String(describing: Self.self) }
     public func start(_ context: ExporterContext) {}
+    public var preferredBatchSize: Int? { nil }
     public func forceFlush() async {}
     public func shutdown() async {}
 }
