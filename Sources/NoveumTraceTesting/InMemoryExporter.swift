@@ -21,7 +21,7 @@ public final class InMemoryExporter: SpanExporter, Sendable {
         var isShutdown = false
     }
 
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
     public let name: String
 
     /// Creates an empty exporter.

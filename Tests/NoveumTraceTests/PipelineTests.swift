@@ -5,7 +5,7 @@ import NoveumTraceTesting
 
 /// An exporter that blocks until released, to hold spans in the queue.
 final class GatedExporter: SpanExporter, Sendable {
-    private let gate = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>], exported: Int)>((false, [], 0))
+    private let gate = LockedValue<(open: Bool, waiters: [CheckedContinuation<Void, Never>], exported: Int)>((false, [], 0))
     var name: String { "gated" }
     var exported: Int { gate.withLock { $0.exported } }
 
@@ -35,7 +35,7 @@ final class GatedExporter: SpanExporter, Sendable {
 /// An exporter that never returns and ignores cancellation: a hung backend. Its suspended calls are kept (never
 /// resumed) for the life of the test process.
 final class HungExporter: SpanExporter, Sendable {
-    private let parked = Mutex<[UnsafeContinuation<Void, Never>]>([])
+    private let parked = LockedValue<[UnsafeContinuation<Void, Never>]>([])
     var name: String { "hung" }
     func export(_ batch: [SpanData]) async -> ExportResult {
         await withUnsafeContinuation { continuation in parked.withLock { $0.append(continuation) } }
@@ -117,7 +117,9 @@ struct PipelineTests {
         #expect(clock.now - start < .milliseconds(100))
         let shutdownStart = clock.now
         let undelivered = await client.shutdown(timeout: .milliseconds(300))
-        #expect(clock.now - shutdownStart < .milliseconds(1500))
+        // The deadline is 300 ms; the margin covers a loaded 2-core machine whose concurrency pool is busy with
+        // other tests. A hung export without the deadline would never return.
+        #expect(clock.now - shutdownStart < .seconds(5))
         #expect(undelivered > 0)
         let stats = client.stats
         #expect(stats.spansEnded == 100)
@@ -148,7 +150,7 @@ struct PipelineTests {
 struct ConsoleExporterTests {
     @Test("prints a finished trace as an indented tree with durations, status and LLM details")
     func tree() async throws {
-        let output = Mutex<[String]>([])
+        let output = LockedValue<[String]>([])
         let console = ConsoleExporter { line in output.withLock { $0.append(line) } }
         let trace = TraceID(high: 1, low: 2)
         func span(_ id: UInt64, _ parent: UInt64?, _ name: String, start: UInt64, end: UInt64,
@@ -184,7 +186,7 @@ struct ConsoleExporterTests {
 
     @Test("traces whose root never arrives are printed at flush")
     func partial() async {
-        let output = Mutex<[String]>([])
+        let output = LockedValue<[String]>([])
         let console = ConsoleExporter { line in output.withLock { $0.append(line) } }
         let orphan = SpanData(
             context: SpanContext(traceID: TraceID(high: 9, low: 9), spanID: SpanID(rawValue: 5), isSampled: true),

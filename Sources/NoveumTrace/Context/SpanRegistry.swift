@@ -11,7 +11,7 @@ final class SpanRegistry: Sendable {
     }
 
     private final class Shard: Sendable {
-        let entries = Mutex<(spans: [UInt64: WeakSpan], sweepAt: Int)>(([:], 1024))
+        let entries = LockedValue<(spans: [UInt64: WeakSpan], sweepAt: Int)>(([:], 1024))
     }
 
     private let shards: [Shard] = (0..<16).map { _ in Shard() }

@@ -7,7 +7,7 @@ import Synchronization
 /// `maxBufferedSpans` spans are waiting (oldest trace first), so memory stays bounded.
 public struct ConsoleExporter: SpanExporter {
     private final class Buffer: Sendable {
-        let pending = Mutex<(spans: [TraceID: [SpanData]], order: [TraceID], count: Int)>(([:], [], 0))
+        let pending = LockedValue<(spans: [TraceID: [SpanData]], order: [TraceID], count: Int)>(([:], [], 0))
     }
 
     private let buffer = Buffer()

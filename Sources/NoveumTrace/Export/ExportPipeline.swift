@@ -45,7 +45,7 @@ final class ExportPipeline: Sendable {
     let exporter: any SpanExporter
     private let settings: Settings
     private let logger: Logger
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
     private let wake = WakeSignal()
     /// Retries reported by the exporter.
     let retries = Atomic<Int>(0)
@@ -56,7 +56,7 @@ final class ExportPipeline: Sendable {
         self.logger = logger
         var initial = State()
         initial.queue.reserveCapacity(min(settings.batchSize, settings.maxQueueSize))
-        self.state = Mutex(initial)
+        self.state = LockedValue(initial)
     }
 
     /// Starts the background export task. The task holds the pipeline weakly: a pipeline that is released

@@ -32,7 +32,7 @@ public final class NoveumSpan: Sendable {
     let client: NoveumClient
     /// The context this span was started in, for swift-distributed-tracing's `Span.context`.
     let baseContext: InstrumentationContext?
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
 
     struct State {
         var name: String
@@ -72,7 +72,7 @@ public final class NoveumSpan: Sendable {
         self.isRecording = isRecording
         self.client = client
         self.baseContext = baseContext
-        self.state = Mutex(State(name: name, attributes: attributes))
+        self.state = LockedValue(State(name: name, attributes: attributes))
     }
 
     deinit {

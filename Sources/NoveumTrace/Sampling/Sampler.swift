@@ -69,11 +69,11 @@ struct Sampler: Sendable {
 /// A token bucket: `perSecond` tokens a second, holding at most one second's worth.
 final class RateLimiter: Sendable {
     private let perSecond: Double
-    private let state: Mutex<(tokens: Double, last: ContinuousClock.Instant)>
+    private let state: LockedValue<(tokens: Double, last: ContinuousClock.Instant)>
 
     init(perSecond: Double) {
         self.perSecond = max(0, perSecond)
-        self.state = Mutex((max(0, perSecond), ContinuousClock.now))
+        self.state = LockedValue((max(0, perSecond), ContinuousClock.now))
     }
 
     func tryAcquire() -> Bool {

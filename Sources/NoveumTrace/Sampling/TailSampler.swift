@@ -14,7 +14,7 @@ final class TailSampler: Sendable {
     }
 
     let rule: TailSampling
-    private let pending = Mutex(Pending())
+    private let pending = LockedValue(Pending())
 
     init(rule: TailSampling) {
         self.rule = rule

@@ -24,7 +24,7 @@ func withDeadline<T: Sendable>(
 
 /// A continuation that is resumed by whichever of several racers comes first.
 final class ResumeOnce<T: Sendable>: Sendable {
-    private let state = Mutex<(continuation: CheckedContinuation<T, Never>?, done: Bool, early: T?)>((nil, false, nil))
+    private let state = LockedValue<(continuation: CheckedContinuation<T, Never>?, done: Bool, early: T?)>((nil, false, nil))
 
     func install(_ continuation: CheckedContinuation<T, Never>) {
         let early = state.withLock { state -> T?? in

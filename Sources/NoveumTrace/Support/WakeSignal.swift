@@ -10,7 +10,7 @@ final class WakeSignal: Sendable {
         var waiter: CheckedContinuation<Void, Never>?
     }
 
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
 
     /// Wakes the waiter, or leaves a pending signal for the next wait.
     func signal() {

@@ -49,13 +49,13 @@ final class CaptureServer: Sendable {
     }
 
     let port: Int
-    private let state: Mutex<State>
-    private let task: Mutex<Task<Void, any Error>?>
+    private let state: LockedValue<State>
+    private let task: LockedValue<Task<Void, any Error>?>
 
     private init(port: Int) {
         self.port = port
-        self.state = Mutex(State())
-        self.task = Mutex(nil)
+        self.state = LockedValue(State())
+        self.task = LockedValue(nil)
     }
 
     /// Starts a server on `port` (0: any free port) that answers with `script` (default: always 200).
@@ -182,7 +182,7 @@ final class CaptureServer: Sendable {
 
     /// Lets the responder, built before the server object, find it.
     private final class Box: Sendable {
-        private let value = Mutex<CaptureServer?>(nil)
+        private let value = LockedValue<CaptureServer?>(nil)
         var server: CaptureServer? { value.withLock { $0 } }
         func set(_ server: CaptureServer) { value.withLock { $0 = server } }
     }

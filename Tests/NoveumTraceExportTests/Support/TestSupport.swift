@@ -17,7 +17,7 @@ final class RecordingTransport: HTTPTransport {
     }
 
     private let inner: any HTTPTransport
-    private let state = Mutex<(events: [Event], waiters: [(Int, CheckedContinuation<Void, Never>)])>(([], []))
+    private let state = LockedValue<(events: [Event], waiters: [(Int, CheckedContinuation<Void, Never>)])>(([], []))
 
     init(_ inner: any HTTPTransport = URLSessionTransport()) {
         self.inner = inner
@@ -83,7 +83,7 @@ final class LogCapture: Sendable {
         var text: String { ([message] + metadata.map { "\($0.key)=\($0.value)" }).joined(separator: " ") }
     }
 
-    private let entries = Mutex<[Entry]>([])
+    private let entries = LockedValue<[Entry]>([])
 
     var all: [Entry] { entries.withLock { $0 } }
     func at(_ level: Logger.Level) -> [Entry] { all.filter { $0.level == level } }
@@ -120,7 +120,7 @@ final class LogCapture: Sendable {
 /// server started afterwards, so a test can bring a "down" backend up at the same address.
 final class RefusedPort: Sendable {
     let port: Int
-    private let descriptor: Mutex<Int32>
+    private let descriptor: LockedValue<Int32>
 
     init() throws {
         #if canImport(Glibc)
@@ -149,7 +149,7 @@ final class RefusedPort: Sendable {
             throw PortError.bind
         }
         self.port = Int(UInt16(bigEndian: address.sin_port))
-        self.descriptor = Mutex(fd)
+        self.descriptor = LockedValue(fd)
     }
 
     /// Frees the port.

@@ -269,7 +269,7 @@ public struct HTTPSpanSender: Sendable {
 
 /// Remembers which warnings were already logged.
 final class WarnOnce: Sendable {
-    private let seen = Mutex<Set<String>>([])
+    private let seen = LockedValue<Set<String>>([])
 
     /// True the first time `key` is passed.
     func first(_ key: String) -> Bool {

@@ -91,7 +91,7 @@ public final class URLSessionTransport: HTTPTransport {
             var done = false
         }
 
-        private let state = Mutex(State())
+        private let state = LockedValue(State())
 
         func begin(
             task: URLSessionDataTask, timer: Task<Void, Never>,

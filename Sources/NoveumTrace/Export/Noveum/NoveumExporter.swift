@@ -29,7 +29,7 @@ public final class NoveumExporter: SpanExporter {
     }
 
     private let sender: HTTPSpanSender
-    private let started = Mutex<Started?>(nil)
+    private let started = LockedValue<Started?>(nil)
     private let warnedMissingKey = Atomic<Bool>(false)
 
     /// Creates a Noveum exporter.
