@@ -25,7 +25,8 @@ let package = Package(
                 "CNoveumZlib",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.process("Resources")]
         ),
         // zlib (gzip request bodies): the system library, `zlib1g-dev` on Debian/Ubuntu, part of the SDK on
         // Apple platforms.
