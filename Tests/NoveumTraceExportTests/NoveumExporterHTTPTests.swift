@@ -10,11 +10,13 @@ import Testing
 /// long enough that only full batches, `flush` and `shutdown` trigger exports.
 private func makeClient(
     endpoint: String, exporters: [any SpanExporter], apiKey: String? = "test-key", batchSize: Int = 100,
-    maxQueueSize: Int = 2_048, asyncExport: Bool = true, exportTimeout: Duration = .seconds(30), logger: Logger? = nil
+    maxQueueSize: Int = 2_048, asyncExport: Bool = true, exportTimeout: Duration = .seconds(30), logger: Logger? = nil,
+    redaction: RedactionPolicy = .standard
 ) throws -> NoveumClient {
     var config = Configuration(
         batchSize: batchSize, asyncExport: asyncExport, maxQueueSize: maxQueueSize, scheduleDelay: .seconds(600),
         exportTimeout: exportTimeout, exporters: exporters)
+    config.redaction = redaction
     if let logger {
         config.logger = logger
     } else {
@@ -454,12 +456,13 @@ struct NoveumExporterHTTPTests {
         }
     }
 
-    @Test("1 MB attribute values arrive intact")
+    @Test("1 MB attribute values arrive intact when no size limit applies")
     func megabyteAttributes() async throws {
         try await withCaptureServer { server in
             let memory = InMemoryExporter()
             let client = try makeClient(
-                endpoint: server.endpoint, exporters: [NoveumExporter(retryPolicy: fastRetries), memory])
+                endpoint: server.endpoint, exporters: [NoveumExporter(retryPolicy: fastRetries), memory],
+                redaction: .disabled)
             let prompt = letters(1_000_000, seed: 1)
             let response = letters(1_000_000, seed: 2)
             await NoveumTrace.withClient(client) {

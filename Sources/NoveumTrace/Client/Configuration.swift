@@ -85,6 +85,10 @@ public struct Configuration: Sendable {
             rate: samplingRate, rules: samplingRules, maxTracesPerSecond: maxTracesPerSecond, tail: tailSampling)
     }
 
+    /// What is removed from spans before any exporter sees them: secrets, personal data, long values, and
+    /// prompts and completions beyond what ``RedactionPolicy/content`` allows.
+    public var redaction: RedactionPolicy = .standard
+
     /// Where spans go. Nil chooses automatically: the console when no API key is configured.
     public var exporters: [any SpanExporter]?
 

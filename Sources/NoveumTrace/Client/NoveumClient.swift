@@ -71,7 +71,7 @@ public final class NoveumClient: Sendable {
         let pipelineSettings = ExportPipeline.Settings(
             maxQueueSize: configuration.maxQueueSize, batchSize: configuration.batchSize,
             scheduleDelay: configuration.scheduleDelay, exportTimeout: configuration.exportTimeout,
-            wakePerSpan: !configuration.asyncExport)
+            wakePerSpan: !configuration.asyncExport, redaction: configuration.redaction)
         self.pipelines = exporters.map { exporter in
             var settings = pipelineSettings
             if configuration.explicitBatchSize == nil, let preferred = exporter.preferredBatchSize, preferred > 0 {

@@ -31,6 +31,9 @@ public struct ConsoleExporter: SpanExporter {
 
     public var name: String { "console" }
 
+    /// The console is local: it shows prompts and completions in full unless content capture is off.
+    public var isLocal: Bool { true }
+
     public func export(_ batch: [SpanData]) async -> ExportResult {
         let ready = buffer.pending.withLock { state -> [[SpanData]] in
             var ready: [[SpanData]] = []

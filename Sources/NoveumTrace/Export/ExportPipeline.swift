@@ -15,6 +15,7 @@ final class ExportPipeline: Sendable {
         var scheduleDelay: Duration
         var exportTimeout: Duration
         var wakePerSpan: Bool
+        var redaction: RedactionPolicy = .disabled
     }
 
     private struct Waiter {
@@ -39,11 +40,13 @@ final class ExportPipeline: Sendable {
         var batches = 0
         var failedBatches = 0
         var lastExportDuration: Duration?
+        var truncatedValues = 0
         var loop: Task<Void, Never>?
     }
 
     let exporter: any SpanExporter
     private let settings: Settings
+    private let redactor: Redactor?
     private let logger: Logger
     private let state: LockedValue<State>
     private let wake = WakeSignal()
@@ -54,6 +57,8 @@ final class ExportPipeline: Sendable {
         self.exporter = exporter
         self.settings = settings
         self.logger = logger
+        let redactor = Redactor(policy: settings.redaction, isLocalDestination: exporter.isLocal)
+        self.redactor = redactor.isNoOp ? nil : redactor
         var initial = State()
         initial.queue.reserveCapacity(min(settings.batchSize, settings.maxQueueSize))
         self.state = LockedValue(initial)
@@ -141,7 +146,18 @@ final class ExportPipeline: Sendable {
         }
     }
 
-    private func export(_ batch: [SpanData]) async {
+    private func export(_ original: [SpanData]) async {
+        var redactedBatch = original
+        var truncated = 0
+        if let redactor {
+            for index in redactedBatch.indices {
+                let (redacted, count) = redactor.apply(redactedBatch[index])
+                redactedBatch[index] = redacted
+                truncated += count
+            }
+        }
+        let batch = redactedBatch
+        if truncated > 0 { state.withLock { $0.truncatedValues += truncated } }
         let exporter = self.exporter
         let clock = ContinuousClock()
         let started = clock.now
@@ -248,7 +264,7 @@ final class ExportPipeline: Sendable {
                 dropped: state.dropped.filter { $0.key != .shutdown || $0.value > 0 },
                 buffered: Int(state.enqueued &- state.processed), batches: state.batches,
                 failedBatches: state.failedBatches, retries: retries.load(ordering: .relaxed),
-                lastExportDuration: state.lastExportDuration)
+                lastExportDuration: state.lastExportDuration, truncatedValues: state.truncatedValues)
         }
     }
 }

@@ -53,6 +53,8 @@ public struct ExporterStats: Sendable, Hashable {
     public var retries: Int
     /// How long the last export call took.
     public var lastExportDuration: Duration?
+    /// Attribute values cut by the redaction policy's size limits.
+    public var truncatedValues: Int
 }
 
 /// The client's counters: relaxed atomics, bumped on the hot path without a lock.

@@ -17,6 +17,10 @@ public protocol SpanExporter: Sendable {
     /// ``Configuration/batchSize``: OTLP exporters prefer OpenTelemetry's 512. Nil: the configuration's default.
     var preferredBatchSize: Int? { get }
 
+    /// Whether spans stay on this machine (the console, the local store). Local exporters receive prompts and
+    /// completions in full unless content capture is off; remote ones get what ``RedactionPolicy/content`` allows.
+    var isLocal: Bool { get }
+
     /// Delivers one batch of finished spans.
     func export(_ batch: [SpanData]) async -> ExportResult
 
@@ -31,6 +35,7 @@ extension SpanExporter {
     public var name: String { String(describing: Self.self) }
     public func start(_ context: ExporterContext) {}
     public var preferredBatchSize: Int? { nil }
+    public var isLocal: Bool { false }
     public func forceFlush() async {}
     public func shutdown() async {}
 }
