@@ -190,6 +190,13 @@ public final class NoveumClient: Sendable {
         if recording, let appliedRate, appliedRate < 1 {
             list["noveum.sampling.rate"] = .double(appliedRate)
         }
+        if recording, TraceContext.everUsed.load(ordering: .relaxed),
+           let traceContext = baseContext?[TraceContextKey.self]
+        {
+            var merged = traceContext.attributes
+            merged.merge(list)
+            list = merged
+        }
         return NoveumSpan(
             name: name, context: context, parentSpanID: parent?.context.spanID,
             parentIsRemote: parent?.context.isRemote ?? false, kind: kind,

@@ -158,7 +158,11 @@ public struct NoveumJSONEncoder: Sendable {
         w.string(Self.firstValue(of: "session.id", in: indices, of: spans))
         w.raw(",\"request_id\":")
         w.string(Self.firstValue(of: "request.id", in: indices, of: spans))
-        w.raw(",\"tags\":{},\"custom_attributes\":{}},\"spans\":[")
+        w.raw(",\"tags\":")
+        Self.writePrefixed("noveum.tags.", in: indices, of: spans, into: &w)
+        w.raw(",\"custom_attributes\":")
+        Self.writePrefixed("noveum.metadata.", in: indices, of: spans, into: &w)
+        w.raw("},\"spans\":[")
         for (position, index) in indices.enumerated() {
             if position > 0 { w.raw(",") }
             writeSpan(spans[index], into: &w)
@@ -166,6 +170,22 @@ public struct NoveumJSONEncoder: Sendable {
         w.raw(traceTail)
         w.traceID(traceID)
         w.raw(resourceTail)
+    }
+
+    /// Writes the attributes whose keys start with `prefix`, without it, as one object (first value wins).
+    private static func writePrefixed(_ prefix: String, in indices: [Int], of spans: [SpanData], into w: inout JSONWriter) {
+        var seen = Set<String>()
+        w.raw("{")
+        for index in indices {
+            for element in spans[index].attributes where element.key.hasPrefix(prefix) {
+                let name = String(element.key.dropFirst(prefix.count))
+                guard seen.insert(name).inserted else { continue }
+                if seen.count > 1 { w.raw(",") }
+                w.key(name)
+                w.attributeValue(element.value)
+            }
+        }
+        w.raw("}")
     }
 
     private static func firstValue(of key: String, in indices: [Int], of spans: [SpanData]) -> String? {
