@@ -7,11 +7,13 @@ let package = Package(
     products: [
         .library(name: "NoveumTrace", targets: ["NoveumTrace"]),
         .library(name: "NoveumTraceTesting", targets: ["NoveumTraceTesting"]),
+        .library(name: "NoveumTraceOTLP", targets: ["NoveumTraceOTLP"]),
         .executable(name: "noveum-examples", targets: ["NoveumTraceExamples"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         // Test-only dependencies: used by the interop tests, never by a library product.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -27,6 +29,15 @@ let package = Package(
         .target(
             name: "NoveumTraceTesting",
             dependencies: ["NoveumTrace"]
+        ),
+        .target(
+            name: "NoveumTraceOTLP",
+            dependencies: [
+                "NoveumTrace",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "NoveumTraceExamples",
@@ -44,6 +55,15 @@ let package = Package(
                 "NoveumTraceTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "NoveumTraceOTLPTests",
+            dependencies: [
+                "NoveumTraceOTLP",
+                "NoveumTrace",
+                "NoveumTraceTesting",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
     ]
