@@ -111,9 +111,13 @@ public final class OTLPExporter: SpanExporter {
             return .success
         }
         let rejected = Int(clamping: max(0, min(partial.rejectedSpans, Int64(spanCount))))
-        if rejected > 0 || !partial.errorMessage.isEmpty {
+        if rejected > 0 {
             logger.warning(
-                "OTLP export partly rejected: \(partial.rejectedSpans) of \(spanCount) spans",
+                "OTLP export partly rejected: the endpoint refused \(rejected) of \(spanCount) spans",
+                metadata: ["endpoint": "\(settings.endpoint)", "message": "\(partial.errorMessage)"])
+        } else if !partial.errorMessage.isEmpty {
+            logger.warning(
+                "OTLP export accepted with a warning from the endpoint",
                 metadata: ["endpoint": "\(settings.endpoint)", "message": "\(partial.errorMessage)"])
         }
         return .dropped(rejected, reason: .exportFailed)

@@ -114,6 +114,27 @@ struct OTLPJSONEncoderTests {
         #expect(spansBack[0].spanID == Fixtures.data("0000000000000001"))
     }
 
+    @Test("a character needing an escape is found at every position of long and short strings")
+    func escapePositions() throws {
+        var names: [String] = []
+        for special in ["\u{0}", "\u{1F}", "\"", "\\", "\n", " ", "\u{7F}", "é", "~", "!", "#", "[", "]"] {
+            for length in [1, 7, 8, 9, 15, 16, 17, 24, 33] {
+                for position in 0..<length {
+                    names.append(String(repeating: "a", count: position) + special + String(repeating: "b", count: length - position - 1))
+                }
+            }
+        }
+        let spans = names.enumerated().map { index, name -> SpanData in
+            var span = Fixtures.unsetInternal
+            span.name = name
+            span.attributes = [:]
+            span.context = SpanContext(traceID: Fixtures.traceA, spanID: SpanID(rawValue: UInt64(index + 1)), isSampled: true)
+            return span
+        }
+        let decoded = try Self.decode(OTLPJSONEncoder().encode(spans, resource: Fixtures.resource))
+        #expect(decoded.resourceSpans[0].scopeSpans[0].spans.map(\.name) == names)
+    }
+
     @Test("doubles keep their exact value")
     func doublePrecision() throws {
         let samples: [Double] = [0.1, 1.0 / 3.0, Double(bitPattern: 1000), -Double.leastNonzeroMagnitude, 123456789.125, 1e21, 2.5e-7, .pi, -0.0]

@@ -1,8 +1,11 @@
+import Synchronization
+
 /// A growable byte buffer for the encoders: one allocation that doubles as needed, no bounds checks on the
 /// hot path, and one copy into the returned array at the end.
 ///
-/// Noncopyable, so the memory it owns is freed exactly once and never shared.
-struct ByteSink: ~Copyable {
+/// Noncopyable, so the memory it owns is freed exactly once and never shared (which also makes handing it to
+/// another thread safe).
+struct ByteSink: ~Copyable, @unchecked Sendable {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
     /// Bytes written so far.
@@ -36,6 +39,82 @@ struct ByteSink: ~Copyable {
         capacity = size
     }
 
+    // MARK: Unchecked writes, for callers that reserved room first
+
+    @inline(__always)
+    mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count &+= 1
+    }
+
+    @inline(__always)
+    mutating func put(_ a: UInt8, _ b: UInt8) {
+        base[count] = a
+        base[count &+ 1] = b
+        count &+= 2
+    }
+
+    /// A protobuf base-128 varint: at most 10 bytes.
+    @inline(__always)
+    mutating func putVarint(_ value: UInt64) {
+        var v = value
+        while v >= 0x80 {
+            base[count] = UInt8(truncatingIfNeeded: v) | 0x80
+            count &+= 1
+            v >>= 7
+        }
+        base[count] = UInt8(truncatingIfNeeded: v)
+        count &+= 1
+    }
+
+    @inline(__always)
+    mutating func putFixed32(_ value: UInt32) {
+        (UnsafeMutableRawPointer(base) + count).storeBytes(of: value.littleEndian, as: UInt32.self)
+        count &+= 4
+    }
+
+    @inline(__always)
+    mutating func putFixed64(_ value: UInt64) {
+        (UnsafeMutableRawPointer(base) + count).storeBytes(of: value.littleEndian, as: UInt64.self)
+        count &+= 8
+    }
+
+    /// Big-endian: the byte order of W3C ids.
+    @inline(__always)
+    mutating func putBigEndian64(_ value: UInt64) {
+        (UnsafeMutableRawPointer(base) + count).storeBytes(of: value.bigEndian, as: UInt64.self)
+        count &+= 8
+    }
+
+    /// The UTF-8 bytes of `text`, whose UTF-8 count is `length`.
+    @inline(__always)
+    mutating func putUTF8(_ text: String, count length: Int) {
+        let target = base + count
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard let source = bytes.baseAddress else { return }
+            if length <= 16 {
+                // Short keys and values: a loop beats a call to memmove.
+                var i = 0
+                while i < length {
+                    target[i] = source[i]
+                    i &+= 1
+                }
+            } else {
+                target.update(from: source, count: length)
+            }
+        }
+        if copied == nil {
+            var i = 0
+            for byte in text.utf8 {
+                target[i] = byte
+                i &+= 1
+            }
+        }
+        count &+= length
+    }
+
+    // MARK: Checked writes
+
     @inline(__always)
     mutating func append(_ byte: UInt8) {
         reserve(1)
@@ -62,45 +141,48 @@ struct ByteSink: ~Copyable {
     /// Appends the UTF-8 bytes of a literal.
     @inline(__always)
     mutating func append(_ literal: StaticString) {
-        append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+        let length = literal.utf8CodeUnitCount
+        reserve(length)
+        let source = literal.utf8Start
+        let target = base + count
+        if length <= 24 {
+            var i = 0
+            while i < length {
+                target[i] = source[i]
+                i &+= 1
+            }
+        } else {
+            target.update(from: source, count: length)
+        }
+        count &+= length
     }
 
     /// Appends a little-endian 32-bit value.
     @inline(__always)
     mutating func appendFixed32(_ value: UInt32) {
         reserve(4)
-        (UnsafeMutableRawPointer(base) + count).storeBytes(of: value.littleEndian, as: UInt32.self)
-        count &+= 4
+        putFixed32(value)
     }
 
     /// Appends a little-endian 64-bit value.
     @inline(__always)
     mutating func appendFixed64(_ value: UInt64) {
         reserve(8)
-        (UnsafeMutableRawPointer(base) + count).storeBytes(of: value.littleEndian, as: UInt64.self)
-        count &+= 8
+        putFixed64(value)
     }
 
     /// Appends a big-endian 64-bit value: the byte order of W3C ids.
     @inline(__always)
     mutating func appendBigEndian64(_ value: UInt64) {
         reserve(8)
-        (UnsafeMutableRawPointer(base) + count).storeBytes(of: value.bigEndian, as: UInt64.self)
-        count &+= 8
+        putBigEndian64(value)
     }
 
     /// Appends a protobuf base-128 varint.
     @inline(__always)
     mutating func appendVarint(_ value: UInt64) {
         reserve(10)
-        var v = value
-        while v >= 0x80 {
-            base[count] = UInt8(truncatingIfNeeded: v) | 0x80
-            count &+= 1
-            v >>= 7
-        }
-        base[count] = UInt8(truncatingIfNeeded: v)
-        count &+= 1
+        putVarint(value)
     }
 
     /// Writes a varint of exactly `size` bytes (its minimal size) at `offset`, inside what was written already.
@@ -159,21 +241,30 @@ struct ByteSink: ~Copyable {
             append(UInt8(truncatingIfNeeded: value) &+ UInt8(ascii: "0"))
             return
         }
-        var digits = 0
+        reserve(20)
+        // Digits backwards into a 20-byte scratch area past the end, then moved into place.
         var v = value
+        var i = count &+ 20
         while v > 0 {
-            digits &+= 1
-            v /= 10
-        }
-        reserve(digits)
-        v = value
-        var i = count + digits - 1
-        while v > 0 {
+            i &-= 1
             base[i] = UInt8(truncatingIfNeeded: v % 10) &+ UInt8(ascii: "0")
             v /= 10
-            i -= 1
         }
+        let digits = count &+ 20 &- i
+        (base + count).update(from: base + i, count: digits)
         count &+= digits
+    }
+
+    /// Appends the UTF-8 bytes of `text`.
+    @inline(__always)
+    mutating func appendUTF8(_ text: String, count length: Int) {
+        reserve(length)
+        putUTF8(text, count: length)
+    }
+
+    /// Resets to empty, keeping the memory.
+    mutating func removeAll() {
+        count = 0
     }
 
     /// The bytes from `offset` to the end, as an array.
@@ -193,11 +284,29 @@ func varintSize(_ value: Int) -> Int {
     return (63 - v.leadingZeroBitCount) / 7 + 1
 }
 
-extension String {
-    /// Calls `body` with this string's UTF-8 bytes, without copying native strings.
+/// Reusable encoding buffers, so encoding a batch allocates only its result.
+///
+/// Concurrent encodes each get a buffer: one waits here between uses, the others are allocated and dropped.
+final class ByteSinkPool: Sendable {
+    private let spare = Mutex<ByteSink?>(nil)
+    /// Buffers that grew past this are not kept.
+    private let maxKeptCapacity: Int
+
+    init(maxKeptCapacity: Int = 4 << 20) {
+        self.maxKeptCapacity = maxKeptCapacity
+    }
+
+    /// Runs `body` with an empty buffer of at least `capacity` bytes reserved.
     @inline(__always)
-    func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        var copy = self
-        return copy.withUTF8(body)
+    func withSink<R>(capacity: Int, _ body: (inout ByteSink) -> R) -> R {
+        var sink = spare.withLock { $0.take() } ?? ByteSink(capacity: capacity)
+        sink.removeAll()
+        sink.reserve(capacity)
+        let result = body(&sink)
+        if sink.capacity <= maxKeptCapacity {
+            var kept: ByteSink? = consume sink
+            spare.withLock { $0 = kept.take() }
+        }
+        return result
     }
 }

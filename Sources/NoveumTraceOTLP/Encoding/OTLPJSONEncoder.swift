@@ -13,6 +13,7 @@ import NoveumTrace
 public struct OTLPJSONEncoder: Sendable {
     /// The instrumentation scope the spans are sent under.
     public var scope: OTLPScope
+    private let pool = ByteSinkPool()
 
     public init(scope: OTLPScope = OTLPScope()) {
         self.scope = scope
@@ -20,9 +21,10 @@ public struct OTLPJSONEncoder: Sendable {
 
     /// The JSON text of the `ExportTraceServiceRequest` for `spans`, as UTF-8.
     public func encode(_ spans: [SpanData], resource: Resource) -> [UInt8] {
-        var sink = ByteSink(capacity: 512 + spans.count * 640)
-        encode(spans, resource: resource, into: &sink)
-        return sink.bytes()
+        pool.withSink(capacity: 1024 + spans.count * 1024) { sink in
+            encode(spans, resource: resource, into: &sink)
+            return sink.bytes()
+        }
     }
 
     func encode(_ spans: [SpanData], resource: Resource, into sink: inout ByteSink) {
@@ -267,7 +269,8 @@ extension ByteSink {
     mutating func jsonDouble(_ value: Double) {
         append("{\"doubleValue\":")
         if value.isFinite {
-            value.description.withUTF8Bytes { append($0) }
+            let text = value.description
+            appendUTF8(text, count: text.utf8.count)
         } else if value.isNaN {
             append("\"NaN\"")
         } else {
@@ -279,24 +282,62 @@ extension ByteSink {
     /// A JSON string literal: quotes, backslashes and control characters escaped, everything else as UTF-8.
     @inline(__always)
     mutating func jsonString(_ text: String) {
-        text.withUTF8Bytes { bytes in
-            reserve(bytes.count &+ 2)
-            append(UInt8(ascii: "\""))
-            var start = 0
+        let length = text.utf8.count
+        reserve(length &+ 2)
+        base[count] = UInt8(ascii: "\"")
+        count &+= 1
+        let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            // Copy first, then look for bytes that need escaping; almost no text has any.
+            guard let source = bytes.baseAddress else { return true }
             var index = 0
-            let end = bytes.count
-            while index < end {
-                let byte = bytes[index]
+            // Eight bytes at a time while none needs escaping.
+            let raw = UnsafeRawPointer(source)
+            while index &+ 8 <= length {
+                if Self.needsEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { break }
+                index &+= 8
+            }
+            while index < length {
+                let byte = source[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
+                index &+= 1
+            }
+            (base + count).update(from: source, count: index)
+            count &+= index
+            while index < length {
+                let byte = source[index]
                 if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
                     appendEscaped(byte)
-                    start = index &+ 1
+                } else {
+                    append(byte)
                 }
                 index &+= 1
             }
-            append(UnsafeBufferPointer(rebasing: bytes[start..<end]))
-            append(UInt8(ascii: "\""))
+            return true
         }
+        if copied == nil {
+            for byte in text.utf8 {
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    appendEscaped(byte)
+                } else {
+                    append(byte)
+                }
+            }
+        }
+        append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes in `word` is a control character, a quote or a backslash (exact: no false
+    /// positives or negatives, by the classic zero-byte tests).
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below20 = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote & highs
+        let hasBackslash = (backslash &- ones) & ~backslash & highs
+        return (below20 | hasQuote | hasBackslash) != 0
     }
 
     @inline(never)
