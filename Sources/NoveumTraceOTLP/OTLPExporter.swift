@@ -88,7 +88,7 @@ public final class OTLPExporter: SpanExporter {
             return interpret(response, spanCount: spanCount, logger: logger)
         } catch {
             logger.warning(
-                "OTLP export failed: could not reach the endpoint",
+                "OTLP export failed: the request did not complete",
                 metadata: ["endpoint": "\(settings.endpoint)", "error": "\(error)", "spans": "\(spanCount)"])
             return .dropped(spanCount, reason: .exportFailed)
         }

@@ -22,11 +22,13 @@ private struct FallbackURLSessionTransport: HTTPTransport {
     enum TransportError: Error, CustomStringConvertible {
         case invalidURL(String)
         case notHTTP
+        case timedOut(Duration)
 
         var description: String {
             switch self {
             case .invalidURL(let url): return "invalid URL \(url)"
             case .notHTTP: return "the response was not an HTTP response"
+            case .timedOut(let timeout): return "no response within \(timeout)"
             }
         }
     }
@@ -44,17 +46,24 @@ private struct FallbackURLSessionTransport: HTTPTransport {
         guard let url = URL(string: request.url) else { throw TransportError.invalidURL(request.url) }
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method
+        // URLSession's own timeout counts idle time in whole seconds on Linux (a sub-second value fails at
+        // once), so it is only a backstop here: the timer below enforces `timeout` for the whole request.
         let (seconds, attoseconds) = timeout.components
-        urlRequest.timeoutInterval = Double(seconds) + Double(attoseconds) / 1e18
+        urlRequest.timeoutInterval = max(1, (Double(seconds) + Double(attoseconds) / 1e18).rounded(.up) + 1)
         for header in request.headers { urlRequest.addValue(header.value, forHTTPHeaderField: header.name) }
         urlRequest.httpBody = Data(request.body)
 
         let box = TaskBox()
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            box.cancel(timedOut: true)
+        }
+        defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 let task = session.dataTask(with: urlRequest) { data, response, error in
                     if let error {
-                        continuation.resume(throwing: error)
+                        continuation.resume(throwing: box.timedOut ? TransportError.timedOut(timeout) : error)
                         return
                     }
                     guard let http = response as? HTTPURLResponse else {
@@ -72,13 +81,16 @@ private struct FallbackURLSessionTransport: HTTPTransport {
                 task.resume()
             }
         } onCancel: {
-            box.cancel()
+            box.cancel(timedOut: false)
         }
     }
 
-    /// Holds the data task so a cancellation arriving from another thread can cancel it, even before it starts.
+    /// Holds the data task so a cancellation or the timeout, arriving from another thread, can cancel it, even
+    /// before it starts.
     private final class TaskBox: Sendable {
-        private let state = Mutex<(task: URLSessionDataTask?, cancelled: Bool)>((nil, false))
+        private let state = Mutex<(task: URLSessionDataTask?, cancelled: Bool, timedOut: Bool)>((nil, false, false))
+
+        var timedOut: Bool { state.withLock { $0.timedOut } }
 
         func set(_ task: URLSessionDataTask) {
             let cancelNow = state.withLock { state -> Bool in
@@ -88,9 +100,11 @@ private struct FallbackURLSessionTransport: HTTPTransport {
             if cancelNow { task.cancel() }
         }
 
-        func cancel() {
+        func cancel(timedOut: Bool) {
             let task = state.withLock { state -> URLSessionDataTask? in
+                guard !state.cancelled else { return nil }
                 state.cancelled = true
+                state.timedOut = timedOut
                 return state.task
             }
             task?.cancel()

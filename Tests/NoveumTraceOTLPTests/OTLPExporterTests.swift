@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NoveumTrace
 import NoveumTraceOTLP
 import SwiftProtobuf
@@ -160,5 +163,41 @@ struct OTLPExporterTests {
         let resource = try attributeList(PBRequest(serializedBytes: transport.requests[0].body).resourceSpans[0].resource.attributes)
         #expect(resource["service.name"] == .string("stats"))
         await client.shutdown()
+    }
+
+    @Test("the built-in transport: a refused connection drops the batch at once")
+    func fallbackRefused() async throws {
+        let port = Loopback.freePort()
+        let exporter = try OTLPExporter(.init(endpoint: "http://127.0.0.1:\(port)/v1/traces"), environment: [:])
+        let started = ContinuousClock.now
+        #expect(await exporter.export(Fixtures.all).dropped == [.exportFailed: 6])
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test("the built-in transport: an endpoint that never answers times out after the configured timeout")
+    func fallbackTimeout() async throws {
+        let listener = Loopback.silentListener()
+        defer { close(listener.fd) }
+        let exporter = try OTLPExporter(
+            .init(endpoint: "http://127.0.0.1:\(listener.port)/v1/traces", timeout: .milliseconds(500)), environment: [:])
+        let started = ContinuousClock.now
+        #expect(await exporter.export(Fixtures.all).dropped == [.exportFailed: 6])
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed >= .milliseconds(400))
+        #expect(elapsed < .seconds(10))
+    }
+
+    @Test("the built-in transport: cancelling the export cancels the request")
+    func fallbackCancellation() async throws {
+        let listener = Loopback.silentListener()
+        defer { close(listener.fd) }
+        let exporter = try OTLPExporter(
+            .init(endpoint: "http://127.0.0.1:\(listener.port)/v1/traces", timeout: .seconds(60)), environment: [:])
+        let started = ContinuousClock.now
+        let task = Task { await exporter.export(Fixtures.all) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        #expect(await task.value.dropped == [.exportFailed: 6])
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 }

@@ -1,7 +1,8 @@
 import Synchronization
 
 /// A growable byte buffer for the encoders: one allocation that doubles as needed, no bounds checks on the
-/// hot path, and one copy into the returned array at the end.
+/// hot path, and one copy into the returned array at the end. The `put` functions skip even the capacity check:
+/// their callers reserve room for a group of writes first.
 ///
 /// Noncopyable, so the memory it owns is freed exactly once and never shared (which also makes handing it to
 /// another thread safe).
@@ -130,14 +131,6 @@ struct ByteSink: ~Copyable, @unchecked Sendable {
         count &+= 2
     }
 
-    @inline(__always)
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
-        reserve(bytes.count)
-        (base + count).update(from: source, count: bytes.count)
-        count &+= bytes.count
-    }
-
     /// Appends the UTF-8 bytes of a literal.
     @inline(__always)
     mutating func append(_ literal: StaticString) {
@@ -155,27 +148,6 @@ struct ByteSink: ~Copyable, @unchecked Sendable {
             target.update(from: source, count: length)
         }
         count &+= length
-    }
-
-    /// Appends a little-endian 32-bit value.
-    @inline(__always)
-    mutating func appendFixed32(_ value: UInt32) {
-        reserve(4)
-        putFixed32(value)
-    }
-
-    /// Appends a little-endian 64-bit value.
-    @inline(__always)
-    mutating func appendFixed64(_ value: UInt64) {
-        reserve(8)
-        putFixed64(value)
-    }
-
-    /// Appends a big-endian 64-bit value: the byte order of W3C ids.
-    @inline(__always)
-    mutating func appendBigEndian64(_ value: UInt64) {
-        reserve(8)
-        putBigEndian64(value)
     }
 
     /// Appends a protobuf base-128 varint.
@@ -267,11 +239,11 @@ struct ByteSink: ~Copyable, @unchecked Sendable {
         count = 0
     }
 
-    /// The bytes from `offset` to the end, as an array.
-    func bytes(from offset: Int = 0) -> [UInt8] {
-        let length = count - offset
+    /// The bytes written, as an array.
+    func bytes() -> [UInt8] {
+        let length = count
         return [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
-            if length > 0 { buffer.baseAddress!.update(from: base + offset, count: length) }
+            if length > 0, let target = buffer.baseAddress { target.update(from: base, count: length) }
             initialized = length
         }
     }

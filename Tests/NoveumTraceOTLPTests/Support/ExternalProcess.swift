@@ -50,6 +50,25 @@ enum Loopback {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// A socket listening on a loopback port that never accepts or answers: requests to it hang until they
+    /// time out. Returns the port and the descriptor to close.
+    static func silentListener() -> (port: Int, fd: Int32) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        precondition(fd >= 0, "socket() failed")
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(fd, raw, length) == 0 && listen(fd, 8) == 0 && getsockname(fd, raw, &length) == 0
+            }
+        }
+        precondition(ok, "listen() failed")
+        return (Int(UInt16(bigEndian: address.sin_port)), fd)
+    }
+
     /// GET `url`: the status and body, or nil if the server cannot be reached.
     static func get(_ url: String, timeout: TimeInterval = 5) async -> (status: Int, body: Data)? {
         var request = URLRequest(url: URL(string: url)!)
