@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "NoveumTrace", targets: ["NoveumTrace"]),
         .library(name: "NoveumTraceTesting", targets: ["NoveumTraceTesting"]),
+        .library(name: "NoveumTraceOTLP", targets: ["NoveumTraceOTLP"]),
         .library(name: "NoveumTraceLifecycle", targets: ["NoveumTraceLifecycle"]),
         .executable(name: "noveum-examples", targets: ["NoveumTraceExamples"]),
     ],
@@ -14,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         // Test-only dependencies: used by the interop tests, never by a library product.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -45,6 +47,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "NoveumTraceOTLP",
+            dependencies: [
+                "NoveumTrace",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "NoveumTraceExamples",
             dependencies: ["NoveumTrace"],
@@ -72,6 +83,15 @@ let package = Package(
                 "NoveumTraceTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "NoveumTraceOTLPTests",
+            dependencies: [
+                "NoveumTraceOTLP",
+                "NoveumTrace",
+                "NoveumTraceTesting",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
     ]

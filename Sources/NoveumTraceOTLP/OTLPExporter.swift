@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import NoveumTrace
+import SwiftProtobuf
+import Synchronization
+
+/// Sends finished spans to any OpenTelemetry backend that accepts OTLP over HTTP: an OpenTelemetry Collector,
+/// Arize Phoenix, MLflow, Jaeger, Grafana Tempo, Honeycomb and others.
+///
+/// ```swift
+/// let otlp = try OTLPExporter(.init(endpoint: "http://127.0.0.1:6006/v1/traces"))
+/// try NoveumTrace.initialize(project: "chatbot", config: .init(exporters: [otlp]))
+/// ```
+///
+/// Spans are sent with the client's resource (`service.name`, `deployment.environment`, `telemetry.sdk.*`) and
+/// the instrumentation scope `noveum-trace-swift`. Settings not made in code come from the standard
+/// `OTEL_EXPORTER_OTLP_*` variables (see ``Configuration``).
+///
+/// What could not be delivered is reported as dropped spans: the whole batch for a failed request, and the
+/// spans a backend's partial-success answer says it rejected, with reason ``DropReason/exportFailed``.
+public final class OTLPExporter: SpanExporter {
+    /// The resolved settings.
+    public let settings: Settings
+
+    private let transport: any HTTPTransport
+    private let context = Mutex<ExporterContext?>(nil)
+    private let protobufEncoder = OTLPProtobufEncoder()
+    private let jsonEncoder = OTLPJSONEncoder()
+
+    /// Creates an exporter; settings left nil in `configuration` come from the process environment.
+    ///
+    /// - Parameter transport: how requests are sent; nil uses the built-in `URLSession` transport.
+    /// - Throws: ``NoveumTraceError/invalidConfiguration(_:)`` naming the setting or variable that is not valid.
+    public convenience init(
+        _ configuration: Configuration = Configuration(), transport: (any HTTPTransport)? = nil
+    ) throws(NoveumTraceError) {
+        try self.init(configuration, environment: ProcessInfo.processInfo.environment, transport: transport)
+    }
+
+    /// Creates an exporter reading `environment` instead of the process's.
+    public init(
+        _ configuration: Configuration, environment: [String: String], transport: (any HTTPTransport)? = nil
+    ) throws(NoveumTraceError) {
+        self.settings = try configuration.resolved(environment: environment)
+        self.transport = transport ?? makeFallbackHTTPTransport()
+    }
+
+    public var name: String { "otlp" }
+
+    public func start(_ context: ExporterContext) {
+        self.context.withLock { $0 = context }
+    }
+
+    public func export(_ batch: [SpanData]) async -> ExportResult {
+        guard !batch.isEmpty else { return .success }
+        let context = self.context.withLock { $0 } ?? Self.standaloneContext
+        let body = encode(batch, resource: context.resource)
+        return await send(body, spanCount: batch.count, logger: context.logger)
+    }
+
+    /// The request body for `batch` in the configured protocol.
+    func encode(_ batch: [SpanData], resource: Resource) -> [UInt8] {
+        switch settings.protocol {
+        case .httpProtobuf: return protobufEncoder.encode(batch, resource: resource)
+        case .httpJSON: return jsonEncoder.encode(batch, resource: resource)
+        }
+    }
+
+    /// The request for one encoded batch.
+    func request(body: [UInt8]) -> HTTPRequest {
+        var headers: [(name: String, value: String)] = [
+            (name: "Content-Type", value: settings.protocol.contentType),
+            (name: "User-Agent", value: "\(Resource.sdkName)/\(NoveumTrace.version)"),
+        ]
+        let reserved: Set<String> = ["content-type", "content-length", "content-encoding"]
+        headers.append(contentsOf: settings.headers.filter { !reserved.contains($0.name.lowercased()) })
+        return HTTPRequest(method: "POST", url: settings.endpoint, headers: headers, body: body)
+    }
+
+    /// The send step: posts one encoded batch and reads the answer.
+    ///
+    /// This is the one place that talks to the network. It sends once, without retries, splitting or gzip; when
+    /// the core's `HTTPSpanSender` lands, its body becomes a call to that sender (which retries 429 and 5xx,
+    /// splits oversized batches and compresses), keeping ``interpret(_:spanCount:logger:)`` for OTLP's answer.
+    func send(_ body: [UInt8], spanCount: Int, logger: Logger) async -> ExportResult {
+        do {
+            let response = try await transport.send(request(body: body), timeout: settings.timeout)
+            return interpret(response, spanCount: spanCount, logger: logger)
+        } catch {
+            logger.warning(
+                "OTLP export failed: the request did not complete",
+                metadata: ["endpoint": "\(settings.endpoint)", "error": "\(error)", "spans": "\(spanCount)"])
+            return .dropped(spanCount, reason: .exportFailed)
+        }
+    }
+
+    /// What an OTLP/HTTP answer means for the batch: success, a partial success that rejected some spans, or a
+    /// failure of the whole batch.
+    func interpret(_ response: HTTPResponse, spanCount: Int, logger: Logger) -> ExportResult {
+        guard (200..<300).contains(response.status) else {
+            logger.warning(
+                "OTLP export failed: the endpoint answered HTTP \(response.status)",
+                metadata: [
+                    "endpoint": "\(settings.endpoint)", "spans": "\(spanCount)",
+                    "body": "\(Self.snippet(response.body))",
+                ])
+            let reason: DropReason = response.status == 413 ? .payloadTooLarge : .exportFailed
+            return .dropped(spanCount, reason: reason)
+        }
+        guard let partial = Self.partialSuccess(response, requestProtocol: settings.protocol) else {
+            return .success
+        }
+        let rejected = Int(clamping: max(0, min(partial.rejectedSpans, Int64(spanCount))))
+        if rejected > 0 {
+            logger.warning(
+                "OTLP export partly rejected: the endpoint refused \(rejected) of \(spanCount) spans",
+                metadata: ["endpoint": "\(settings.endpoint)", "message": "\(partial.errorMessage)"])
+        } else if !partial.errorMessage.isEmpty {
+            logger.warning(
+                "OTLP export accepted with a warning from the endpoint",
+                metadata: ["endpoint": "\(settings.endpoint)", "message": "\(partial.errorMessage)"])
+        }
+        return .dropped(rejected, reason: .exportFailed)
+    }
+
+    /// The `partial_success` of an `ExportTraceServiceResponse`, read as protobuf or JSON by its content type
+    /// (else by the request's); nil when the body is empty, has none, or cannot be read.
+    static func partialSuccess(
+        _ response: HTTPResponse, requestProtocol: OTLPProtocol
+    ) -> Opentelemetry_Proto_Collector_Trace_V1_ExportTracePartialSuccess? {
+        guard !response.body.isEmpty else { return nil }
+        let contentType = response.header("Content-Type")?.lowercased() ?? ""
+        let isJSON = contentType.contains("json") || (!contentType.contains("protobuf") && requestProtocol == .httpJSON)
+        let decoded: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse?
+        if isJSON {
+            var options = JSONDecodingOptions()
+            options.ignoreUnknownFields = true
+            decoded = try? .init(jsonUTF8Bytes: response.body, options: options)
+        } else {
+            decoded = try? .init(serializedBytes: response.body)
+        }
+        guard let decoded, decoded.hasPartialSuccess else { return nil }
+        return decoded.partialSuccess
+    }
+
+    static func snippet(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(200), as: UTF8.self)
+        return body.count > 200 ? text + "…" : text
+    }
+
+    private static let standaloneContext = ExporterContext.standalone()
+}

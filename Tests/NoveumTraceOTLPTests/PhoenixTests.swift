@@ -1,0 +1,95 @@
+import Foundation
+import NoveumTrace
+import NoveumTraceOTLP
+import Testing
+
+/// End to end against a real Arize Phoenix server: set `NOVEUM_PHOENIX_URL` (for example
+/// `http://127.0.0.1:6006`, as `Scripts/phoenix.sh` prints) to run it.
+enum Phoenix {
+    static let url: String? = {
+        guard let raw = ProcessInfo.processInfo.environment["NOVEUM_PHOENIX_URL"], !raw.isEmpty else { return nil }
+        var url = raw
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }()
+}
+
+@Suite(
+    "Arize Phoenix (OTLP/HTTP protobuf)",
+    .enabled(if: Phoenix.url != nil, "set NOVEUM_PHOENIX_URL (e.g. http://127.0.0.1:6006; Scripts/phoenix.sh starts one)"))
+struct PhoenixTests {
+    @Test("an LLM span and its parent appear in Phoenix with model, parent and token counts")
+    func llmSpan() async throws {
+        let base = try #require(Phoenix.url)
+        let exporter = try OTLPExporter(.init(endpoint: base + "/v1/traces", protocol: .httpProtobuf), environment: [:])
+        let client = try NoveumClient(
+            project: "phoenix-e2e", environment: "test", serviceVersion: "1.0.0", config: .init(exporters: [exporter]))
+
+        var traceID: TraceID?
+        var rootID: SpanID?
+        var llmID: SpanID?
+        let answer = await client.traceAgent("support-bot") { agent async in
+            traceID = agent.traceID
+            rootID = agent.spanID
+            return await client.traceLLM(model: "gpt-4o-mini", provider: "openai") { span async in
+                llmID = span.spanID
+                span.setAttributes([
+                    "input.value": "What is OTLP?",
+                    "output.value": "The OpenTelemetry protocol.",
+                    "llm.input_tokens": 11, "llm.output_tokens": 6, "llm.total_tokens": 17,
+                    "gen_ai.usage.input_tokens": 11, "gen_ai.usage.output_tokens": 6,
+                    "llm.token_count.prompt": 11, "llm.token_count.completion": 6, "llm.token_count.total": 17,
+                    "gen_ai.request.temperature": 0.0,
+                ])
+                span.setStatus(.ok)
+                return "The OpenTelemetry protocol."
+            }
+        }
+        #expect(answer == "The OpenTelemetry protocol.")
+        #expect(await client.flush() == 0)
+        await client.shutdown()
+
+        let trace = try #require(traceID)
+        let root = try #require(rootID)
+        let llm = try #require(llmID)
+        // Phoenix stores spans shortly after answering 200: poll, bounded.
+        let spans = await Loopback.poll(timeout: .seconds(20), every: .milliseconds(200)) { () async -> [[String: Any]]? in
+            guard let response = await Loopback.get("\(base)/v1/projects/default/spans?trace_id=\(trace)"),
+                response.status == 200,
+                let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
+                let data = object["data"] as? [[String: Any]], data.count >= 2
+            else { return nil }
+            return data
+        }
+        let stored = try #require(spans, "the spans of trace \(trace) did not appear in Phoenix within 20 s")
+        #expect(stored.count == 2)
+
+        func span(_ id: SpanID) -> [String: Any]? {
+            stored.first { ($0["context"] as? [String: Any])?["span_id"] as? String == id.description }
+        }
+        let storedRoot = try #require(span(root))
+        #expect(storedRoot["name"] as? String == "invoke_agent support-bot")
+        #expect(storedRoot["parent_id"] is NSNull)
+        #expect(storedRoot["span_kind"] as? String == "AGENT")
+        #expect((storedRoot["context"] as? [String: Any])?["trace_id"] as? String == trace.description)
+
+        let storedLLM = try #require(span(llm))
+        #expect(storedLLM["name"] as? String == "chat gpt-4o-mini")
+        #expect(storedLLM["parent_id"] as? String == root.description)
+        #expect(storedLLM["span_kind"] as? String == "LLM")
+        #expect(storedLLM["status_code"] as? String == "OK")
+        let attributes = try #require(storedLLM["attributes"] as? [String: Any])
+        #expect(attributes["llm.model_name"] as? String == "gpt-4o-mini")
+        #expect(attributes["llm.model"] as? String == "gpt-4o-mini")
+        #expect(attributes["gen_ai.request.model"] as? String == "gpt-4o-mini")
+        #expect(attributes["llm.provider"] as? String == "openai")
+        #expect((attributes["llm.token_count.prompt"] as? NSNumber)?.int64Value == 11)
+        #expect((attributes["llm.token_count.completion"] as? NSNumber)?.int64Value == 6)
+        #expect((attributes["llm.token_count.total"] as? NSNumber)?.int64Value == 17)
+        #expect((attributes["gen_ai.usage.input_tokens"] as? NSNumber)?.int64Value == 11)
+        #expect((attributes["llm.input_tokens"] as? NSNumber)?.int64Value == 11)
+        #expect(attributes["input.value"] as? String == "What is OTLP?")
+        #expect(attributes["output.value"] as? String == "The OpenTelemetry protocol.")
+        #expect(attributes["noveum.status"] as? String == "ok")
+    }
+}
