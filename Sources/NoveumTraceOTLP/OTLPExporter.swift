@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import NoveumTrace
 import SwiftProtobuf
-import Synchronization
 
 /// Sends finished spans to any OpenTelemetry backend that accepts OTLP over HTTP: an OpenTelemetry Collector,
 /// Arize Phoenix, MLflow, Jaeger, Grafana Tempo, Honeycomb and others.
@@ -22,28 +21,41 @@ public final class OTLPExporter: SpanExporter {
     /// The resolved settings.
     public let settings: Settings
 
-    private let transport: any HTTPTransport
-    private let context = Mutex<ExporterContext?>(nil)
+    private let sender: HTTPSpanSender
+    private let context = LockedValue<ExporterContext?>(nil)
     private let protobufEncoder = OTLPProtobufEncoder()
     private let jsonEncoder = OTLPJSONEncoder()
 
     /// Creates an exporter; settings left nil in `configuration` come from the process environment.
     ///
-    /// - Parameter transport: how requests are sent; nil uses the built-in `URLSession` transport.
+    /// - Parameters:
+    ///   - transport: how requests are sent; nil uses ``URLSessionTransport``.
+    ///   - retryPolicy: when failed requests (429, 5xx, connection errors) are repeated.
+    ///   - maxBodySize: the largest request body before compression; larger batches are split.
     /// - Throws: ``NoveumTraceError/invalidConfiguration(_:)`` naming the setting or variable that is not valid.
     public convenience init(
-        _ configuration: Configuration = Configuration(), transport: (any HTTPTransport)? = nil
+        _ configuration: Configuration = Configuration(), transport: (any HTTPTransport)? = nil,
+        retryPolicy: HTTPRetryPolicy = .default, maxBodySize: Int = HTTPSpanSender.defaultMaxBodySize
     ) throws(NoveumTraceError) {
-        try self.init(configuration, environment: ProcessInfo.processInfo.environment, transport: transport)
+        try self.init(
+            configuration, environment: ProcessInfo.processInfo.environment, transport: transport,
+            retryPolicy: retryPolicy, maxBodySize: maxBodySize)
     }
 
     /// Creates an exporter reading `environment` instead of the process's.
     public init(
-        _ configuration: Configuration, environment: [String: String], transport: (any HTTPTransport)? = nil
+        _ configuration: Configuration, environment: [String: String], transport: (any HTTPTransport)? = nil,
+        retryPolicy: HTTPRetryPolicy = .default, maxBodySize: Int = HTTPSpanSender.defaultMaxBodySize
     ) throws(NoveumTraceError) {
-        self.settings = try configuration.resolved(environment: environment)
-        self.transport = transport ?? makeFallbackHTTPTransport()
+        let settings = try configuration.resolved(environment: environment)
+        self.settings = settings
+        self.sender = HTTPSpanSender(
+            transport: transport ?? URLSessionTransport(), compression: settings.compression == .gzip,
+            maxBodySize: maxBodySize, retryPolicy: retryPolicy, requestTimeout: settings.timeout)
     }
+
+    /// OpenTelemetry's batch size, 512, unless the configuration sets one.
+    public var preferredBatchSize: Int? { 512 }
 
     public var name: String { "otlp" }
 
@@ -54,8 +66,9 @@ public final class OTLPExporter: SpanExporter {
     public func export(_ batch: [SpanData]) async -> ExportResult {
         guard !batch.isEmpty else { return .success }
         let context = self.context.withLock { $0 } ?? Self.standaloneContext
-        let body = encode(batch, resource: context.resource)
-        return await send(body, spanCount: batch.count, logger: context.logger)
+        return await sender.send(
+            batch, context: context, makeRequest: { spans in request(body: encode(spans, resource: context.resource)) },
+            accepted: { response, count in interpret(response, spanCount: count, logger: context.logger) })
     }
 
     /// The request body for `batch` in the configured protocol.
@@ -75,23 +88,6 @@ public final class OTLPExporter: SpanExporter {
         let reserved: Set<String> = ["content-type", "content-length", "content-encoding"]
         headers.append(contentsOf: settings.headers.filter { !reserved.contains($0.name.lowercased()) })
         return HTTPRequest(method: "POST", url: settings.endpoint, headers: headers, body: body)
-    }
-
-    /// The send step: posts one encoded batch and reads the answer.
-    ///
-    /// This is the one place that talks to the network. It sends once, without retries, splitting or gzip; when
-    /// the core's `HTTPSpanSender` lands, its body becomes a call to that sender (which retries 429 and 5xx,
-    /// splits oversized batches and compresses), keeping ``interpret(_:spanCount:logger:)`` for OTLP's answer.
-    func send(_ body: [UInt8], spanCount: Int, logger: Logger) async -> ExportResult {
-        do {
-            let response = try await transport.send(request(body: body), timeout: settings.timeout)
-            return interpret(response, spanCount: spanCount, logger: logger)
-        } catch {
-            logger.warning(
-                "OTLP export failed: the request did not complete",
-                metadata: ["endpoint": "\(settings.endpoint)", "error": "\(error)", "spans": "\(spanCount)"])
-            return .dropped(spanCount, reason: .exportFailed)
-        }
     }
 
     /// What an OTLP/HTTP answer means for the batch: success, a partial success that rejected some spans, or a

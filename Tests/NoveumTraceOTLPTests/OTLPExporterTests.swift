@@ -165,21 +165,23 @@ struct OTLPExporterTests {
         await client.shutdown()
     }
 
-    @Test("the built-in transport: a refused connection drops the batch at once")
+    @Test("the built-in transport without retries: a refused connection drops the batch at once")
     func fallbackRefused() async throws {
         let port = Loopback.freePort()
-        let exporter = try OTLPExporter(.init(endpoint: "http://127.0.0.1:\(port)/v1/traces"), environment: [:])
+        let exporter = try OTLPExporter(
+            .init(endpoint: "http://127.0.0.1:\(port)/v1/traces"), environment: [:], retryPolicy: .none)
         let started = ContinuousClock.now
         #expect(await exporter.export(Fixtures.all).dropped == [.exportFailed: 6])
         #expect(ContinuousClock.now - started < .seconds(5))
     }
 
-    @Test("the built-in transport: an endpoint that never answers times out after the configured timeout")
+    @Test("the built-in transport without retries: an endpoint that never answers times out after the configured timeout")
     func fallbackTimeout() async throws {
         let listener = Loopback.silentListener()
         defer { close(listener.fd) }
         let exporter = try OTLPExporter(
-            .init(endpoint: "http://127.0.0.1:\(listener.port)/v1/traces", timeout: .milliseconds(500)), environment: [:])
+            .init(endpoint: "http://127.0.0.1:\(listener.port)/v1/traces", timeout: .milliseconds(500)), environment: [:],
+            retryPolicy: .none)
         let started = ContinuousClock.now
         #expect(await exporter.export(Fixtures.all).dropped == [.exportFailed: 6])
         let elapsed = ContinuousClock.now - started

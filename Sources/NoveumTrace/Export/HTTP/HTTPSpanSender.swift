@@ -86,9 +86,21 @@ public struct HTTPSpanSender: Sendable {
     public func send(
         _ spans: [SpanData], context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPRequest
     ) async -> ExportResult {
+        await send(spans, context: context, makeRequest: makeRequest, accepted: { _, _ in .success })
+    }
+
+    /// Delivers `spans` like ``send(_:context:makeRequest:)``, and lets `accepted` read each successful (2xx)
+    /// answer: OTLP backends report spans they rejected in a partial-success body.
+    ///
+    /// - Parameter accepted: given each 2xx response and the number of spans its request carried; returns the
+    ///   spans that answer says were not delivered.
+    public func send(
+        _ spans: [SpanData], context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPRequest,
+        accepted: (HTTPResponse, Int) -> ExportResult
+    ) async -> ExportResult {
         guard !spans.isEmpty else { return .success }
         var result = ExportResult()
-        await deliver(spans[...], context: context, makeRequest: makeRequest, result: &result)
+        await deliver(spans[...], context: context, makeRequest: makeRequest, accepted: accepted, result: &result)
         return result
     }
 
@@ -96,7 +108,7 @@ public struct HTTPSpanSender: Sendable {
 
     private func deliver(
         _ spans: ArraySlice<SpanData>, context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPRequest,
-        result: inout ExportResult
+        accepted: (HTTPResponse, Int) -> ExportResult, result: inout ExportResult
     ) async {
         if Task.isCancelled {
             result.merge(.dropped(spans.count, reason: .exportFailed))
@@ -112,7 +124,7 @@ public struct HTTPSpanSender: Sendable {
         }
         if request.body.count > maxBodySize {
             if spans.count > 1 {
-                await split(spans, context: context, makeRequest: makeRequest, result: &result)
+                await split(spans, context: context, makeRequest: makeRequest, accepted: accepted, result: &result)
             } else {
                 warn(
                     context, "too-large-local", "a span is larger than the maximum request body; dropping it",
@@ -122,10 +134,10 @@ public struct HTTPSpanSender: Sendable {
             return
         }
         switch await sendWithRetries(prepare(request), spanCount: spans.count, context: context) {
-        case .delivered:
-            return
+        case .delivered(let response):
+            result.merge(accepted(response, spans.count))
         case .tooLarge where spans.count > 1:
-            await split(spans, context: context, makeRequest: makeRequest, result: &result)
+            await split(spans, context: context, makeRequest: makeRequest, accepted: accepted, result: &result)
         case .tooLarge:
             warn(context, "too-large-remote", "the server refused a single span as too large (413); dropping it", [:])
             result.merge(.dropped(1, reason: .payloadTooLarge))
@@ -136,11 +148,11 @@ public struct HTTPSpanSender: Sendable {
 
     private func split(
         _ spans: ArraySlice<SpanData>, context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPRequest,
-        result: inout ExportResult
+        accepted: (HTTPResponse, Int) -> ExportResult, result: inout ExportResult
     ) async {
         let middle = spans.startIndex + spans.count / 2
-        await deliver(spans[..<middle], context: context, makeRequest: makeRequest, result: &result)
-        await deliver(spans[middle...], context: context, makeRequest: makeRequest, result: &result)
+        await deliver(spans[..<middle], context: context, makeRequest: makeRequest, accepted: accepted, result: &result)
+        await deliver(spans[middle...], context: context, makeRequest: makeRequest, accepted: accepted, result: &result)
     }
 
     /// Compresses the body when enabled, and labels it.
@@ -156,7 +168,7 @@ public struct HTTPSpanSender: Sendable {
     // MARK: Retrying
 
     enum Outcome: Equatable {
-        case delivered
+        case delivered(HTTPResponse)
         case tooLarge
         case failed
     }
@@ -185,8 +197,10 @@ public struct HTTPSpanSender: Sendable {
         while true {
             let verdict: Verdict
             var problem: Logger.MetadataValue
+            var answer: HTTPResponse?
             do {
                 let response = try await transport.send(request, timeout: requestTimeout)
+                answer = response
                 verdict = Self.verdict(
                     status: response.status, retryAfter: response.header("Retry-After"),
                     nowSeconds: Double(WallClock.nanosecondsSinceEpoch()) / 1e9)
@@ -197,7 +211,7 @@ public struct HTTPSpanSender: Sendable {
                 problem = "\(Self.describe(error))"
             }
             switch verdict {
-            case .delivered: return .delivered
+            case .delivered: return .delivered(answer ?? HTTPResponse(status: 200))
             case .tooLarge: return .tooLarge
             case .refused:
                 warn(
