@@ -206,32 +206,9 @@ struct OTLPEnvironment {
         throw .invalidConfiguration("\(variable) must be http/protobuf or http/json, got \"\(value)\"")
     }
 
-    /// Checks an http(s) URL: a scheme, a host, no whitespace.
+    /// Checks an http(s) URL: a scheme, a host, a valid port, no whitespace.
     static func checkedURL(_ raw: String, setting: String) throws(NoveumTraceError) -> String {
-        let lower = raw.lowercased()
-        let rest: Substring
-        if lower.hasPrefix("http://") {
-            rest = raw.dropFirst(7)
-        } else if lower.hasPrefix("https://") {
-            rest = raw.dropFirst(8)
-        } else {
-            throw .invalidConfiguration("\(setting) must be an http or https URL, got \"\(raw)\"")
-        }
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let host = authority.split(separator: "@").last.map { Substring($0) } ?? authority
-        guard !host.isEmpty, !host.hasPrefix(":") else {
-            throw .invalidConfiguration("\(setting) must name a host, got \"\(raw)\"")
-        }
-        guard !raw.contains(where: { $0.isWhitespace }) else {
-            throw .invalidConfiguration("\(setting) must not contain spaces, got \"\(raw)\"")
-        }
-        if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]") {
-            let port = host[host.index(after: colon)...]
-            guard let number = Int(port), (1...65535).contains(number) else {
-                throw .invalidConfiguration("\(setting) has an invalid port \"\(port)\" in \"\(raw)\"")
-            }
-        }
-        return raw
+        try HTTPURLCheck.checked(raw, setting: setting)
     }
 
     /// Parses `key1=value1,key2=value2`: keys trimmed, values trimmed and percent-decoded. Empty entries

@@ -36,32 +36,9 @@ public struct ClientSettings: Sendable, Hashable, CustomStringConvertible {
         self.environment = environment ?? env.string("NOVEUM_ENVIRONMENT") ?? "development"
         self.serviceVersion = serviceVersion ?? env.string("NOVEUM_SERVICE_VERSION")
         let rawEndpoint = endpoint ?? env.string("NOVEUM_ENDPOINT") ?? Self.defaultEndpoint
-        guard let parsed = HTTPURL(rawEndpoint) else {
-            throw .invalidConfiguration("endpoint must be an http or https URL with a host, got \"\(rawEndpoint)\"")
-        }
-        self.endpoint = parsed.normalized
+        var checked = try HTTPURLCheck.checked(rawEndpoint, setting: "endpoint")
+        while checked.hasSuffix("/") { checked.removeLast() }
+        self.endpoint = checked
         guard !self.project.isEmpty else { throw .invalidConfiguration("project must not be empty") }
-    }
-}
-
-/// A minimal check of an http(s) URL: scheme, a host, no spaces. Kept free of Foundation.
-struct HTTPURL {
-    let normalized: String
-
-    init?(_ raw: String) {
-        let lower = raw.lowercased()
-        let rest: Substring
-        if lower.hasPrefix("http://") {
-            rest = raw.dropFirst(7)
-        } else if lower.hasPrefix("https://") {
-            rest = raw.dropFirst(8)
-        } else {
-            return nil
-        }
-        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard !host.isEmpty, !host.hasPrefix(":"), !raw.contains(where: { $0.isWhitespace }) else { return nil }
-        var text = raw
-        while text.hasSuffix("/") { text.removeLast() }
-        normalized = text
     }
 }
