@@ -11,7 +11,9 @@ func makeClient(
         apiKey: nil, project: "test-project", environment: "test", endpoint: nil, serviceVersion: nil,
         config: Configuration(
             samplingRate: samplingRate, batchSize: batchSize, asyncExport: asyncExport, maxQueueSize: maxQueueSize,
-            limits: limits, exporters: [exporter]),
+            // Export happens on flush (or a full batch), never because a timer fired while a loaded machine
+            // delayed the test: what each test sees does not depend on timing.
+            scheduleDelay: .seconds(600), limits: limits, exporters: [exporter]),
         processEnvironment: environment)
     return (client, exporter)
 }
