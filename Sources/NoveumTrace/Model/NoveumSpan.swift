@@ -32,29 +32,45 @@ public final class NoveumSpan: Sendable {
     let client: NoveumClient
     /// The context this span was started in, for swift-distributed-tracing's `Span.context`.
     let baseContext: InstrumentationContext?
-    private let state: Mutex<State>
+    /// Guards `_state`. A `Mutex<State>` would be the obvious container, but initialising one copies the initial
+    /// value and destroys the original (the optimiser does not forward it), which cost a full `SpanData` copy per
+    /// span; the state is initialised in place here instead and read and written only through ``withState(_:)``.
+    private let lock = Mutex(())
+    @exclusivity(unchecked) private nonisolated(unsafe) var _state: State
 
+    /// Runs `body` on the state under the lock.
+    @inline(__always)
+    private func withState<R>(_ body: (inout State) -> R) -> R {
+        lock.withLock { _ in body(&_state) }
+    }
+
+    /// Everything a span records lives in `data`, the very record exporters receive: ending the span copies it
+    /// once into the export queue, field for field, instead of assembling a new one.
     struct State {
-        var name: String
-        var attributes: AttributeList
-        var events: [Event] = []
-        var links: [Link] = []
-        var status: Status = .unset
-        var statusMessage: String?
-        var exception: ExceptionInfo?
-        /// Zero while the span is open.
-        var endTimeNanos: UInt64 = 0
+        /// The record so far; its `endTimeNanos` is zero while the span is open.
+        var data: SpanData
         var isRegistered = false
-        var droppedAttributeCount = 0
-        var droppedEventCount = 0
+
+        var endTimeNanos: UInt64 { data.endTimeNanos }
+
+        /// Builds the record in place (a `SpanData` made outside and passed in costs an extra copy and destroy).
+        @inline(__always)
+        init(
+            context: SpanContext, parentSpanID: SpanID?, parentIsRemote: Bool, name: String, kind: SpanKind,
+            startTimeNanos: UInt64, attributes: AttributeList
+        ) {
+            data = SpanData(
+                context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, name: name, kind: kind,
+                startTimeNanos: startTimeNanos, endTimeNanos: 0, attributes: attributes)
+        }
 
         mutating func set(_ key: String, _ value: AttributeValue, limit: Int) {
-            if let index = attributes.storage.firstIndex(where: { $0.key == key }) {
-                attributes.storage[index].value = value
-            } else if attributes.storage.count < limit {
-                attributes.storage.append(AttributeList.Element(key: key, value: value))
+            if let index = data.attributes.storage.firstIndex(where: { $0.key == key }) {
+                data.attributes.storage[index].value = value
+            } else if data.attributes.storage.count < limit {
+                data.attributes.storage.append(AttributeList.Element(key: key, value: value))
             } else {
-                droppedAttributeCount += 1
+                data.droppedAttributeCount += 1
             }
         }
     }
@@ -72,21 +88,19 @@ public final class NoveumSpan: Sendable {
         self.isRecording = isRecording
         self.client = client
         self.baseContext = baseContext
-        self.state = Mutex(State(name: name, attributes: attributes))
+        self._state = State(
+            context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, name: name, kind: kind,
+            startTimeNanos: startTimeNanos, attributes: attributes)
     }
 
     deinit {
-        guard isRecording else { return }
-        let abandoned = state.withLock { state -> SpanData? in
-            guard state.endTimeNanos == 0 else { return nil }
-            state.endTimeNanos = max(WallClock.nanosecondsSinceEpoch(), startTimeNanos)
-            state.set("noveum.span.abandoned", .bool(true), limit: Int.max)
-            return makeData(&state)
-        }
-        if let abandoned {
-            client.counters.spansAbandoned.add(1, ordering: .relaxed)
-            client.spanEnded(abandoned)
-        }
+        // Nothing else holds the span any more (a deinit has exclusive access), so the state is read without the
+        // lock: the open check is all that nearly every span pays here.
+        guard isRecording, _state.endTimeNanos == 0 else { return }
+        client.counters.spansAbandoned.add(1, ordering: .relaxed)
+        _state.data.endTimeNanos = max(WallClock.nanosecondsSinceEpoch(), startTimeNanos)
+        _state.set("noveum.span.abandoned", .bool(true), limit: Int.max)
+        client.spanEnded(_state.data)
     }
 
     // MARK: Identity
@@ -104,16 +118,16 @@ public final class NoveumSpan: Sendable {
     }
 
     /// The span's name.
-    public var name: String { state.withLock { $0.name } }
+    public var name: String { withState { $0.data.name } }
 
     /// Whether the span has ended.
-    public var isEnded: Bool { state.withLock { $0.endTimeNanos != 0 } }
+    public var isEnded: Bool { withState { $0.endTimeNanos != 0 } }
 
     /// The status set so far.
-    public var status: Status { state.withLock { $0.status } }
+    public var status: Status { withState { $0.data.status } }
 
     /// A snapshot of the attributes set so far.
-    public var attributeList: AttributeList { state.withLock { $0.attributes } }
+    public var attributeList: AttributeList { withState { $0.data.attributes } }
 
     /// The W3C `traceparent` value for this span, to send to another service by hand.
     public var traceparent: String { TraceParent.format(spanContext) }
@@ -124,7 +138,7 @@ public final class NoveumSpan: Sendable {
     @inline(__always)
     private func mutate(_ body: (inout State) -> Void) {
         guard isRecording else { return }
-        let applied = state.withLock { state -> Bool in
+        let applied = withState { state -> Bool in
             guard state.endTimeNanos == 0 else { return false }
             body(&state)
             return true
@@ -134,7 +148,7 @@ public final class NoveumSpan: Sendable {
 
     /// Renames the span.
     public func updateName(_ name: String) {
-        mutate { $0.name = name }
+        mutate { $0.data.name = name }
     }
 
     /// Sets one attribute. A nil optional sets nothing.
@@ -168,7 +182,7 @@ public final class NoveumSpan: Sendable {
     /// Replaces all attributes (swift-distributed-tracing's `attributes` setter).
     func replaceAttributes(_ attributes: AttributeList, limit: Int) {
         mutate { state in
-            state.attributes = AttributeList()
+            state.data.attributes = AttributeList()
             for element in attributes.storage { state.set(element.key, element.value, limit: limit) }
         }
     }
@@ -181,8 +195,8 @@ public final class NoveumSpan: Sendable {
     /// ```
     public func setStatus(_ status: Status, _ message: String? = nil) {
         mutate {
-            $0.status = status
-            $0.statusMessage = message
+            $0.data.status = status
+            $0.data.statusMessage = message
         }
     }
 
@@ -197,10 +211,10 @@ public final class NoveumSpan: Sendable {
     public func addEvent(_ event: Event) {
         let limit = client.limits.maxEvents
         mutate { state in
-            if state.events.count < limit {
-                state.events.append(event)
+            if state.data.events.count < limit {
+                state.data.events.append(event)
             } else {
-                state.droppedEventCount += 1
+                state.data.droppedEventCount += 1
             }
         }
     }
@@ -211,7 +225,7 @@ public final class NoveumSpan: Sendable {
         let link = Link(context: context, attributes: AttributeList(attributes))
         let limit = client.limits.maxLinks
         mutate { state in
-            if state.links.count < limit { state.links.append(link) }
+            if state.data.links.count < limit { state.data.links.append(link) }
         }
     }
 
@@ -228,13 +242,13 @@ public final class NoveumSpan: Sendable {
         let event = Event(name: "exception", timeNanos: WallClock.nanosecondsSinceEpoch(), attributes: eventAttributes)
         let limits = client.limits
         mutate { state in
-            state.exception = info
+            state.data.exception = info
             state.set("exception.type", .string(info.type), limit: limits.maxAttributes)
             state.set("exception.message", .string(info.message), limit: limits.maxAttributes)
-            if state.events.count < limits.maxEvents {
-                state.events.append(event)
+            if state.data.events.count < limits.maxEvents {
+                state.data.events.append(event)
             } else {
-                state.droppedEventCount += 1
+                state.data.droppedEventCount += 1
             }
         }
     }
@@ -242,8 +256,8 @@ public final class NoveumSpan: Sendable {
     /// Sets status `ok` when an inline closure returns and its body set no status.
     func markSucceeded() {
         guard isRecording else { return }
-        state.withLock { state in
-            if state.status == .unset && state.endTimeNanos == 0 { state.status = .ok }
+        withState { state in
+            if state.data.status == .unset && state.endTimeNanos == 0 { state.data.status = .ok }
         }
     }
 
@@ -268,38 +282,25 @@ public final class NoveumSpan: Sendable {
     /// Ends the span at the given time (nanoseconds since the Unix epoch); earlier than the start counts as the
     /// start.
     public func end(atNanos time: UInt64) {
-        var wasRegistered = false
-        var alreadyEnded = false
-        let data = state.withLock { state -> SpanData? in
-            guard state.endTimeNanos == 0 else {
-                alreadyEnded = true
-                return nil
-            }
-            state.endTimeNanos = max(time, startTimeNanos, 1)
-            wasRegistered = state.isRegistered
-            return isRecording ? makeData(&state) : nil
+        // The record is handed to the pipelines under the span's lock, straight from the span's state: one copy,
+        // into the export queue. (The pipelines never take a span's lock, so the nesting cannot deadlock.)
+        enum Outcome { case ended, endedRegistered, alreadyEnded }
+        let outcome = withState { state -> Outcome in
+            guard state.endTimeNanos == 0 else { return .alreadyEnded }
+            state.data.endTimeNanos = max(time, startTimeNanos, 1)
+            if isRecording { client.spanEnded(state.data) }
+            return state.isRegistered ? .endedRegistered : .ended
         }
-        if alreadyEnded {
-            client.counters.ignoredCalls.add(1, ordering: .relaxed)
-            return
+        switch outcome {
+        case .ended: return
+        case .endedRegistered: client.registry.remove(spanContext.spanID)
+        case .alreadyEnded: client.counters.ignoredCalls.add(1, ordering: .relaxed)
         }
-        if wasRegistered { client.registry.remove(spanContext.spanID) }
-        if let data { client.spanEnded(data) }
-    }
-
-    /// Moves the recorded state out into an immutable record.
-    private func makeData(_ state: inout State) -> SpanData {
-        SpanData(
-            context: spanContext, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, name: state.name,
-            kind: kind, startTimeNanos: startTimeNanos, endTimeNanos: state.endTimeNanos, status: state.status,
-            statusMessage: state.statusMessage, attributes: state.attributes, events: state.events,
-            links: state.links, exception: state.exception, droppedAttributeCount: state.droppedAttributeCount,
-            droppedEventCount: state.droppedEventCount)
     }
 
     /// Makes this span findable by id for explicit parenting, once its id has been handed out.
     private func registerForLookup() {
-        state.withLock { state in
+        withState { state in
             guard !state.isRegistered, state.endTimeNanos == 0 else { return }
             state.isRegistered = true
             client.registry.insert(self)
