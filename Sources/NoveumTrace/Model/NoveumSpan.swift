@@ -68,6 +68,8 @@ public final class NoveumSpan: Sendable {
             if let index = data.attributes.storage.firstIndex(where: { $0.key == key }) {
                 data.attributes.storage[index].value = value
             } else if data.attributes.storage.count < limit {
+                // Room for the usual handful at once, instead of growing 1 → 2 → 4 → 8 with an allocation each.
+                if data.attributes.storage.capacity == 0 { data.attributes.storage.reserveCapacity(min(limit, 8)) }
                 data.attributes.storage.append(AttributeList.Element(key: key, value: value))
             } else {
                 data.droppedAttributeCount += 1
@@ -254,6 +256,7 @@ public final class NoveumSpan: Sendable {
     }
 
     /// Sets status `ok` when an inline closure returns and its body set no status.
+    @usableFromInline
     func markSucceeded() {
         guard isRecording else { return }
         withState { state in
@@ -263,6 +266,7 @@ public final class NoveumSpan: Sendable {
 
     /// Records how an inline closure failed: cancellation as status `cancelled`, any other error as an
     /// exception with status `error`.
+    @usableFromInline
     func recordFailure(_ error: any Error) {
         if error is CancellationError {
             setStatus(.cancelled, "cancelled")
@@ -276,7 +280,8 @@ public final class NoveumSpan: Sendable {
 
     /// Ends the span now and hands it to the export pipeline. Ending twice is ignored and counted.
     public func end() {
-        end(atNanos: WallClock.nanosecondsSinceEpoch())
+        // A span that records nothing has no end time to report: it skips the clock.
+        end(atNanos: isRecording ? WallClock.nanosecondsSinceEpoch() : startTimeNanos)
     }
 
     /// Ends the span at the given time (nanoseconds since the Unix epoch); earlier than the start counts as the
