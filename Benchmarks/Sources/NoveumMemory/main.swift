@@ -132,14 +132,15 @@ func runOverload(duration: Double, rate: Double, factor: Double, queue: Int) asy
         "Overload: producing \(Int(rate)) spans/s for \(duration) s; the exporter accepts \(Int(backendRate)) spans/s;"
             + " queue bound \(queue), batch \(BenchSettings.batchSize)")
     print("")
-    print("| t (s) | produced | exported | dropped (queue full) | buffered | resident |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| t (s) | produced | exported | dropped (queue full) | buffered | heap in use | resident |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
 
     let chunk = 1_000
     let start = nowSeconds()
     var produced = 0
     var nextReport = 1.0
     var residentAtQuarter = 0
+    var heapAtQuarter = 0
     var residentSamples: [Int] = []
     while true {
         let elapsed = nowSeconds() - start
@@ -156,17 +157,22 @@ func runOverload(duration: Double, rate: Double, factor: Double, queue: Int) asy
             let stats = client.stats.exporters[0]
             let resident = ProcessMemory.residentBytes
             residentSamples.append(resident)
-            if residentAtQuarter == 0 && elapsed >= duration / 4 { residentAtQuarter = resident }
+            let heap = ProcessMemory.heapBytesInUse
+            if residentAtQuarter == 0 && elapsed >= duration / 4 {
+                residentAtQuarter = resident
+                heapAtQuarter = heap
+            }
             if Int(nextReport) % max(1, Int(duration / 10)) == 0 || nextReport <= 1 {
                 print(
                     "| \(Int(nextReport)) | \(produced) | \(stats.exported) | \(stats.dropped[.queueFull] ?? 0) |"
-                        + " \(stats.buffered) | \(mebibytes(resident)) |")
+                        + " \(stats.buffered) | \(mebibytes(heap)) | \(mebibytes(resident)) |")
             }
             nextReport += 1
         }
     }
     let elapsed = nowSeconds() - start
     let residentAtEnd = ProcessMemory.residentBytes
+    let heapAtEnd = ProcessMemory.heapBytesInUse
     let peak = ProcessMemory.peakResidentBytes
     let undelivered = await client.shutdown(timeout: .seconds(30))
     let stats = client.stats
@@ -177,6 +183,7 @@ func runOverload(duration: Double, rate: Double, factor: Double, queue: Int) asy
     print("Produced \(produced) spans in \(fixed1(elapsed)) s (\(Int(Double(produced) / elapsed)) spans/s)")
     print("Exporter accepted \(exporter.spans); dropped by reason: \(exporterStats.dropped.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ", "))")
     print("Undelivered at shutdown: \(undelivered); still buffered: \(exporterStats.buffered)")
+    print("Heap in use: \(mebibytes(heapAtQuarter)) at 1/4 of the run, \(mebibytes(heapAtEnd)) at the end")
     print("Resident: \(mebibytes(residentAtQuarter)) at 1/4 of the run, \(mebibytes(residentAtEnd)) at the end; peak (VmHWM) \(mebibytes(peak))")
 
     var ok = true
@@ -197,6 +204,8 @@ func runOverload(duration: Double, rate: Double, factor: Double, queue: Int) asy
         "received (\(exporterStats.received)) == exported + dropped + buffered (\(exporterStats.exported) + \(droppedTotal) + \(exporterStats.buffered))")
     check(exporterStats.buffered == 0, "nothing left buffered after shutdown")
     check((exporterStats.dropped[.queueFull] ?? 0) > 0, "the overload did overflow the queue (drops counted)")
+    let heapGrowth = heapAtEnd - heapAtQuarter
+    check(heapGrowth < 4 * 1_048_576, "heap in use bounded: grew \(mebibytes(max(0, heapGrowth))) from 1/4 of the run to its end (limit 4 MiB)")
     let growth = residentAtEnd - residentAtQuarter
     check(growth < 16 * 1_048_576, "resident memory bounded: grew \(mebibytes(max(0, growth))) from 1/4 of the run to its end (limit 16 MiB)")
     check(peak < 256 * 1_048_576, "peak resident \(mebibytes(peak)) below 256 MiB")
