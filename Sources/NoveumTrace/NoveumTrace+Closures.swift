@@ -16,6 +16,7 @@ extension NoveumTrace {
     ///     return hits
     /// }
     /// ```
+    @inlinable
     public static func traceOperation<T, E: Error>(
         _ name: String, kind: SpanKind = .internal, attributes: [String: any AttributeValueConvertible] = [:],
         isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
@@ -26,6 +27,7 @@ extension NoveumTrace {
     }
 
     /// Traces a block of synchronous work as one span named `name`.
+    @inlinable
     public static func traceOperation<T, E: Error>(
         _ name: String, kind: SpanKind = .internal, attributes: [String: any AttributeValueConvertible] = [:],
         _ body: (NoveumSpan) throws(E) -> T
@@ -44,6 +46,7 @@ extension NoveumTrace {
     ///     return reply.text
     /// }
     /// ```
+    @inlinable
     public static func traceLLM<T, E: Error>(
         model: String, provider: String? = nil, operation: String = "chat",
         attributes: [String: any AttributeValueConvertible] = [:], isolation: isolated (any Actor)? = #isolation,
@@ -56,6 +59,7 @@ extension NoveumTrace {
     }
 
     /// Traces one synchronous call to a language model.
+    @inlinable
     public static func traceLLM<T, E: Error>(
         model: String, provider: String? = nil, operation: String = "chat",
         attributes: [String: any AttributeValueConvertible] = [:], _ body: (NoveumSpan) throws(E) -> T
@@ -67,6 +71,7 @@ extension NoveumTrace {
     }
 
     /// Traces one run of an agent: a span named `"invoke_agent {name}"`.
+    @inlinable
     public static func traceAgent<T, E: Error>(
         _ name: String, role: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
         isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
@@ -78,6 +83,7 @@ extension NoveumTrace {
     }
 
     /// Traces one synchronous run of an agent.
+    @inlinable
     public static func traceAgent<T, E: Error>(
         _ name: String, role: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
         _ body: (NoveumSpan) throws(E) -> T
@@ -88,6 +94,7 @@ extension NoveumTrace {
     }
 
     /// Traces one tool call: a span named `"execute_tool {name}"`.
+    @inlinable
     public static func traceTool<T, E: Error>(
         _ name: String, callID: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
         isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
@@ -99,6 +106,7 @@ extension NoveumTrace {
     }
 
     /// Traces one synchronous tool call.
+    @inlinable
     public static func traceTool<T, E: Error>(
         _ name: String, callID: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
         _ body: (NoveumSpan) throws(E) -> T
@@ -109,6 +117,7 @@ extension NoveumTrace {
     }
 
     /// Traces one retrieval (a vector search, a document lookup): a span named `"retrieval {index}"`.
+    @inlinable
     public static func traceRetrieval<T, E: Error>(
         index: String? = nil, query: String? = nil, topK: Int? = nil,
         attributes: [String: any AttributeValueConvertible] = [:], isolation: isolated (any Actor)? = #isolation,
@@ -121,6 +130,7 @@ extension NoveumTrace {
     }
 
     /// Traces one synchronous retrieval.
+    @inlinable
     public static func traceRetrieval<T, E: Error>(
         index: String? = nil, query: String? = nil, topK: Int? = nil,
         attributes: [String: any AttributeValueConvertible] = [:], _ body: (NoveumSpan) throws(E) -> T

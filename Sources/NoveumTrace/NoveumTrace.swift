@@ -74,7 +74,7 @@ public enum NoveumTrace {
     }
 
     /// The client for a span started in `context`: the active span's own client first.
-    @inline(__always)
+    @usableFromInline
     static func client(for context: InstrumentationContext?) -> NoveumClient {
         context?.noveumSpan?.client ?? client
     }

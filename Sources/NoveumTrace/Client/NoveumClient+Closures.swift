@@ -1,10 +1,18 @@
 import Tracing
 
 /// What a span made by an inline closure looks like at its start.
+@usableFromInline
 struct SpanTemplate: Sendable {
-    var name: String
-    var kind: SpanKind = .internal
-    var attributes: AttributeList = AttributeList()
+    @usableFromInline var name: String
+    @usableFromInline var kind: SpanKind
+    @usableFromInline var attributes: AttributeList
+
+    @usableFromInline
+    init(name: String, kind: SpanKind = .internal, attributes: AttributeList = AttributeList()) {
+        self.name = name
+        self.kind = kind
+        self.attributes = attributes
+    }
 }
 
 extension NoveumClient {
@@ -13,7 +21,10 @@ extension NoveumClient {
     /// A body that returns leaves status `ok` unless it set another status itself.
     /// A thrown error is recorded (exception attributes and event, status `error`) and rethrown with its type
     /// intact; task cancellation is recorded as status `cancelled`.
-    @inline(__always)
+    ///
+    /// The closures are `@inlinable`, so they are specialised for the caller's result and error types: unspecialised,
+    /// every call looked up the generic metadata of `Result<T, E>` at run time, which cost more than the span.
+    @inlinable
     func withSpan<T, E: Error>(
         _ template: SpanTemplate, extra: [String: any AttributeValueConvertible],
         in current: InstrumentationContext? = InstrumentationContext.current,
@@ -31,7 +42,7 @@ extension NoveumClient {
     }
 
     /// The synchronous form of ``withSpan(_:extra:in:isolation:_:)``.
-    @inline(__always)
+    @inlinable
     func withSpan<T, E: Error>(
         _ template: SpanTemplate, extra: [String: any AttributeValueConvertible],
         in current: InstrumentationContext? = InstrumentationContext.current,
@@ -48,8 +59,8 @@ extension NoveumClient {
         return try close(span, result)
     }
 
-    @inline(__always)
-    private func open(
+    @usableFromInline
+    func open(
         _ template: SpanTemplate, extra: [String: any AttributeValueConvertible], in current: InstrumentationContext?
     ) -> (NoveumSpan, InstrumentationContext) {
         var attributes = template.attributes
@@ -62,8 +73,8 @@ extension NoveumClient {
         return (span, context)
     }
 
-    @inline(__always)
-    private func close<T, E: Error>(_ span: NoveumSpan, _ result: Result<T, E>) throws(E) -> T {
+    @inlinable
+    func close<T, E: Error>(_ span: NoveumSpan, _ result: Result<T, E>) throws(E) -> T {
         switch result {
         case .success(let value):
             span.markSucceeded()
@@ -89,6 +100,7 @@ extension NoveumClient {
     ///     return hits
     /// }
     /// ```
+    @inlinable
     public func traceOperation<T, E: Error>(
         _ name: String, kind: SpanKind = .internal, attributes: [String: any AttributeValueConvertible] = [:],
         isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
@@ -97,6 +109,7 @@ extension NoveumClient {
     }
 
     /// Traces a block of synchronous work as one span named `name`.
+    @inlinable
     public func traceOperation<T, E: Error>(
         _ name: String, kind: SpanKind = .internal, attributes: [String: any AttributeValueConvertible] = [:],
         _ body: (NoveumSpan) throws(E) -> T
@@ -116,6 +129,7 @@ extension NoveumClient {
     ///     return reply.text
     /// }
     /// ```
+    @inlinable
     public func traceLLM<T, E: Error>(
         model: String, provider: String? = nil, operation: String = "chat",
         attributes: [String: any AttributeValueConvertible] = [:], isolation: isolated (any Actor)? = #isolation,
@@ -127,6 +141,7 @@ extension NoveumClient {
     }
 
     /// Traces one synchronous call to a language model.
+    @inlinable
     public func traceLLM<T, E: Error>(
         model: String, provider: String? = nil, operation: String = "chat",
         attributes: [String: any AttributeValueConvertible] = [:], _ body: (NoveumSpan) throws(E) -> T
@@ -135,6 +150,7 @@ extension NoveumClient {
     }
 
     /// Traces one run of an agent: a span named `"invoke_agent {name}"`.
+    @inlinable
     public func traceAgent<T, E: Error>(
         _ name: String, role: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
         isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
@@ -143,6 +159,7 @@ extension NoveumClient {
     }
 
     /// Traces one synchronous run of an agent.
+    @inlinable
     public func traceAgent<T, E: Error>(
         _ name: String, role: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
         _ body: (NoveumSpan) throws(E) -> T
@@ -151,6 +168,7 @@ extension NoveumClient {
     }
 
     /// Traces one tool call: a span named `"execute_tool {name}"`.
+    @inlinable
     public func traceTool<T, E: Error>(
         _ name: String, callID: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
         isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
@@ -159,6 +177,7 @@ extension NoveumClient {
     }
 
     /// Traces one synchronous tool call.
+    @inlinable
     public func traceTool<T, E: Error>(
         _ name: String, callID: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
         _ body: (NoveumSpan) throws(E) -> T
@@ -168,6 +187,7 @@ extension NoveumClient {
 
     /// Traces one retrieval (vector search, document lookup): a span named `"retrieval {index}"`, or
     /// `"retrieval"` without an index.
+    @inlinable
     public func traceRetrieval<T, E: Error>(
         index: String? = nil, query: String? = nil, topK: Int? = nil,
         attributes: [String: any AttributeValueConvertible] = [:], isolation: isolated (any Actor)? = #isolation,
@@ -179,6 +199,7 @@ extension NoveumClient {
     }
 
     /// Traces one synchronous retrieval.
+    @inlinable
     public func traceRetrieval<T, E: Error>(
         index: String? = nil, query: String? = nil, topK: Int? = nil,
         attributes: [String: any AttributeValueConvertible] = [:], _ body: (NoveumSpan) throws(E) -> T

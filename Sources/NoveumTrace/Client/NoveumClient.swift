@@ -178,10 +178,10 @@ public final class NoveumClient: Sendable {
                 traceState: parent.context.traceState)
             recording = parent.isRecording
         } else {
-            let traceID = IDGenerator.traceID()
+            let (traceID, spanID) = IDGenerator.rootIDs()
             let (decision, rate) = sampler.decide(traceID, name: name, attributes: attributes)
             appliedRate = rate
-            context = SpanContext(traceID: traceID, spanID: IDGenerator.spanID(), isSampled: decision == .record)
+            context = SpanContext(traceID: traceID, spanID: spanID, isSampled: decision == .record)
             recording = decision != .drop
         }
         if pipelines.isEmpty { recording = false }
@@ -204,11 +204,11 @@ public final class NoveumClient: Sendable {
             attributes: list, client: self, baseContext: baseContext)
     }
 
-    /// Hands a finished span to every exporter's pipeline.
+    /// Hands a finished span to every exporter's pipeline; each queue gets its copy straight from `span`.
     @inline(__always)
-    func spanEnded(_ span: SpanData) {
+    func spanEnded(_ span: borrowing SpanData) {
         if !span.context.isSampled, let tailSampler {
-            let (keep, discarded) = tailSampler.add(span)
+            let (keep, discarded) = tailSampler.add(copy span)
             if discarded > 0 { counters.spansSampledOut.add(discarded, ordering: .relaxed) }
             for kept in keep {
                 for pipeline in pipelines { pipeline.enqueue(kept) }

@@ -1,5 +1,6 @@
 /// The attributes the inline closures write for LLM, agent, tool and retrieval spans, in the three vocabularies
 /// backends read: Noveum (`llm.*`), OpenTelemetry GenAI (`gen_ai.*`) and OpenInference (what Arize Phoenix renders).
+@usableFromInline
 enum LLMConventions {
     /// Maps common provider spellings to OpenTelemetry's `gen_ai.provider.name` values.
     static func genAIProvider(_ provider: String) -> String {
@@ -21,6 +22,7 @@ enum LLMConventions {
         }
     }
 
+    @usableFromInline
     static func llmSpan(model: String, provider: String?, operation: String) -> SpanTemplate {
         var attributes = AttributeList()
         attributes["llm.model"] = .string(model)
@@ -34,6 +36,7 @@ enum LLMConventions {
         return SpanTemplate(name: "\(operation) \(model)", kind: .client, attributes: attributes)
     }
 
+    @usableFromInline
     static func agentSpan(name: String, role: String?) -> SpanTemplate {
         var attributes = AttributeList()
         attributes["agent.name"] = .string(name)
@@ -44,6 +47,7 @@ enum LLMConventions {
         return SpanTemplate(name: "invoke_agent \(name)", attributes: attributes)
     }
 
+    @usableFromInline
     static func toolSpan(name: String, callID: String?) -> SpanTemplate {
         var attributes = AttributeList()
         attributes["tool.name"] = .string(name)
@@ -54,6 +58,7 @@ enum LLMConventions {
         return SpanTemplate(name: "execute_tool \(name)", attributes: attributes)
     }
 
+    @usableFromInline
     static func retrievalSpan(index: String?, query: String?, topK: Int?) -> SpanTemplate {
         var attributes = AttributeList()
         if let index { attributes["retrieval.index"] = .string(index) }

@@ -4,8 +4,10 @@ import Synchronization
 /// One exporter's batch pipeline: a bounded queue that finished spans are appended to, and a background task that
 /// exports them in batches.
 ///
-/// The caller's side is one short lock and an append: no I/O, no allocation beyond the queue's amortised growth,
-/// and no wake-up unless a batch just filled. The background task wakes when a batch is full, when the schedule
+/// The caller's side is one short lock and an append: no I/O, no allocation beyond one batch-sized chunk per
+/// `batchSize` spans, and no wake-up unless a batch just filled. The queue is kept as chunks of at most `batchSize`
+/// spans, so appending never moves what is already queued and taking the next batch is one pointer move, however
+/// far the exporter has fallen behind. The background task wakes when a batch is full, when the schedule
 /// delay passes, or when someone flushes. When the queue is full a finished span is dropped and counted; the first
 /// drop logs one warning.
 final class ExportPipeline: Sendable {
@@ -24,7 +26,10 @@ final class ExportPipeline: Sendable {
     }
 
     private struct State {
-        var queue: [SpanData] = []
+        /// Spans waiting for export, in chunks of at most `batchSize`; the first chunk is the next batch.
+        var chunks: [[SpanData]] = []
+        /// Spans in `chunks`.
+        var queued = 0
         /// Spans handed to this pipeline, accepted or not.
         var received = 0
         /// Spans ever accepted into the queue.
@@ -59,9 +64,7 @@ final class ExportPipeline: Sendable {
         self.logger = logger
         let redactor = Redactor(policy: settings.redaction, isLocalDestination: exporter.isLocal)
         self.redactor = redactor.isNoOp ? nil : redactor
-        var initial = State()
-        initial.queue.reserveCapacity(min(settings.batchSize, settings.maxQueueSize))
-        self.state = LockedValue(initial)
+        self.state = LockedValue(State())
     }
 
     /// Starts the background export task. The task holds the pipeline weakly: a pipeline that is released
@@ -85,24 +88,34 @@ final class ExportPipeline: Sendable {
 
     // MARK: Caller side
 
-    /// Accepts a finished span, or drops and counts it.
+    /// Accepts a finished span (copied straight into the queue's storage), or drops and counts it.
     @inline(__always)
-    func enqueue(_ span: SpanData) {
+    func enqueue(_ span: borrowing SpanData) {
         enum Outcome { case queued, wake, full(warn: Bool), shutdown }
+        let batchSize = settings.batchSize
         let outcome = state.withLock { state -> Outcome in
             state.received += 1
             if state.isShutdown {
                 state.dropped[.shutdown, default: 0] += 1
                 return .shutdown
             }
-            if state.queue.count >= settings.maxQueueSize {
+            if state.queued >= settings.maxQueueSize {
                 state.dropped[.queueFull, default: 0] += 1
                 defer { state.warnedQueueFull = true }
                 return .full(warn: !state.warnedQueueFull)
             }
-            state.queue.append(span)
+            let last = state.chunks.count - 1
+            if last >= 0 && state.chunks[last].count < batchSize {
+                state.chunks[last].append(copy span)
+            } else {
+                var chunk: [SpanData] = []
+                chunk.reserveCapacity(batchSize)
+                chunk.append(copy span)
+                state.chunks.append(chunk)
+            }
+            state.queued += 1
             state.enqueued &+= 1
-            if !state.wakePending && (settings.wakePerSpan || state.queue.count >= settings.batchSize) {
+            if !state.wakePending && (settings.wakePerSpan || state.queued >= batchSize) {
                 state.wakePending = true
                 return .wake
             }
@@ -125,7 +138,7 @@ final class ExportPipeline: Sendable {
     /// Exports what is queued; returns true when the pipeline has shut down and has nothing left.
     private func runOnce() async -> Bool {
         await drain()
-        return state.withLock { $0.isShutdown && $0.queue.isEmpty }
+        return state.withLock { $0.isShutdown && $0.queued == 0 }
     }
 
     /// Exports everything queued now, batch by batch.
@@ -133,12 +146,9 @@ final class ExportPipeline: Sendable {
         while true {
             let batch = state.withLock { state -> [SpanData] in
                 state.wakePending = false
-                if state.queue.count <= settings.batchSize {
-                    defer { state.queue = []; state.queue.reserveCapacity(settings.batchSize) }
-                    return state.queue
-                }
-                let batch = Array(state.queue.prefix(settings.batchSize))
-                state.queue.removeFirst(settings.batchSize)
+                guard !state.chunks.isEmpty else { return [] }
+                let batch = state.chunks.removeFirst()
+                state.queued -= batch.count
                 return batch
             }
             if batch.isEmpty { return }
@@ -245,11 +255,12 @@ final class ExportPipeline: Sendable {
         let (loop, waiters, stranded) = state.withLock { state in
             defer {
                 state.waiters = []
-                state.dropped[.shutdown, default: 0] += state.queue.count
-                state.processed &+= UInt64(state.queue.count)
-                state.queue = []
+                state.dropped[.shutdown, default: 0] += state.queued
+                state.processed &+= UInt64(state.queued)
+                state.chunks = []
+                state.queued = 0
             }
-            return (state.loop, state.waiters, state.queue.count)
+            return (state.loop, state.waiters, state.queued)
         }
         undelivered = max(undelivered, stranded)
         loop?.cancel()

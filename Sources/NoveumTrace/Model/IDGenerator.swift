@@ -4,7 +4,7 @@ import Synchronization
 ///
 /// The generator is seeded once from the system's random source and then advances a shared 64-bit counter by a
 /// fixed odd increment, mixing each value through the SplitMix64 finaliser. That is one relaxed atomic add and a
-/// few multiplications per id: no system call and no lock. The mix is a bijection of the counter, so span ids are
+/// few multiplications per id (a root span's trace and span ids share one add): no system call and no lock. The mix is a bijection of the counter, so span ids are
 /// unique within a process for 2^64 spans, and the random seed keeps processes apart. The ids are well
 /// distributed, which is what ratio sampling on the trace id needs; they are not meant to be unguessable.
 enum IDGenerator {
@@ -23,11 +23,23 @@ enum IDGenerator {
         return z ^ (z >> 31)
     }
 
+    /// A second and a third bijective mix (the same finaliser after xoring a constant), to derive a root span's
+    /// trace id halves from the counter value that also gives its span id.
+    @inline(__always)
+    private static func mixHigh(_ value: UInt64) -> UInt64 { mix(value ^ 0x6A09_E667_F3BC_C908) }
+    @inline(__always)
+    private static func mixLow(_ value: UInt64) -> UInt64 { mix(value ^ 0xBB67_AE85_84CA_A73B) }
+
+    @inline(__always)
+    private static func step() -> UInt64 {
+        state.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+    }
+
     /// The next non-zero 64-bit id.
     @inline(__always)
     static func next() -> UInt64 {
         while true {
-            let value = mix(state.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue)
+            let value = mix(step())
             if value != 0 { return value }
         }
     }
@@ -39,4 +51,19 @@ enum IDGenerator {
     /// A new trace id.
     @inline(__always)
     static func traceID() -> TraceID { TraceID(high: next(), low: next()) }
+
+    /// A new root span's trace id and span id from one step of the counter: one atomic add instead of three.
+    ///
+    /// Every span id, root or child, is `mix` of a counter value no other span id used, so span ids stay unique;
+    /// the trace id's halves are two other bijections of the same value, so trace ids are unique too.
+    @inline(__always)
+    static func rootIDs() -> (TraceID, SpanID) {
+        while true {
+            let value = step()
+            let span = mix(value)
+            let high = mixHigh(value)
+            let low = mixLow(value)
+            if span != 0 && (high | low) != 0 { return (TraceID(high: high, low: low), SpanID(rawValue: span)) }
+        }
+    }
 }

@@ -240,6 +240,7 @@ public final class NoveumSpan: Sendable {
     }
 
     /// Sets status `ok` when an inline closure returns and its body set no status.
+    @usableFromInline
     func markSucceeded() {
         guard isRecording else { return }
         state.withLock { state in
@@ -249,6 +250,7 @@ public final class NoveumSpan: Sendable {
 
     /// Records how an inline closure failed: cancellation as status `cancelled`, any other error as an
     /// exception with status `error`.
+    @usableFromInline
     func recordFailure(_ error: any Error) {
         if error is CancellationError {
             setStatus(.cancelled, "cancelled")

@@ -9,17 +9,22 @@ func withDeadline<T: Sendable>(
     _ timeout: Duration, _ operation: @escaping @Sendable () async -> T
 ) async -> T? {
     let once = ResumeOnce<T?>()
-    return await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
+    var timer: Task<Void, Never>?
+    let result = await withCheckedContinuation { (continuation: CheckedContinuation<T?, Never>) in
         once.install(continuation)
         let work = Task {
             let value = await operation()
             once.resume(with: value)
         }
-        Task {
+        timer = Task {
             try? await Task.sleep(for: timeout)
             if once.resume(with: nil) { work.cancel() }
         }
     }
+    // Stop the timer when the operation won: otherwise every call leaves a task asleep for the whole timeout, and
+    // a busy pipeline (one export per batch, a 30 s export timeout) keeps thousands of them alive.
+    timer?.cancel()
+    return result
 }
 
 /// A continuation that is resumed by whichever of several racers comes first.

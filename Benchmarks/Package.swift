@@ -1,0 +1,64 @@
+// swift-tools-version:6.1
+// The benchmark suite for NoveumTrace: a package of its own, so that the SDK never depends on a benchmark or
+// comparison library. See BENCHMARKS.md in the repository root; `Benchmarks/run.sh` runs everything.
+import PackageDescription
+
+let package = Package(
+    name: "noveum-trace-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "noveum-trace-swift", path: ".."),
+        .package(
+            url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // The baseline exports to nowhere, but swift-otel 1.6.0 does not compile on Linux with no exporter trait
+        // (its core relies on Foundation being imported by the OTLP/HTTP files), so keep OTLP/HTTP and leave out
+        // gRPC.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+    ],
+    targets: [
+        // What the benchmarks and the memory tools share: exporters for measuring and client fixtures.
+        .target(name: "CHeapStats"),
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [
+                "CHeapStats",
+                .product(name: "NoveumTrace", package: "noveum-trace-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The ordo-one/benchmark suite: per-span cost, allocations, contention, against NoOpTracer and swift-otel.
+        .executableTarget(
+            name: "NoveumBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "NoveumTrace", package: "noveum-trace-swift"),
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OTel", package: "swift-otel"),
+            ],
+            path: "Benchmarks/NoveumBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        // Bytes per buffered span, and peak resident memory under a sustained overload.
+        .executableTarget(
+            name: "noveum-memory",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "NoveumTrace", package: "noveum-trace-swift"),
+            ],
+            path: "Sources/NoveumMemory"
+        ),
+        // One workload in a plain loop, for callgrind and perf.
+        .executableTarget(
+            name: "noveum-profile",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "NoveumTrace", package: "noveum-trace-swift"),
+            ],
+            path: "Sources/NoveumProfile"
+        ),
+    ]
+)

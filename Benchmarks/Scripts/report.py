@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Turns one run of the suite into the table BENCHMARKS.md keeps.
+
+Inputs: the influx CSV that `swift package benchmark --format influx` writes for the NoveumBenchmarks target, the
+JSON line of python/bench_noveum_trace.py, and the text noveum-memory printed. Output: markdown on stdout.
+
+Per benchmark the suite records per iteration: wall-clock ns, mallocs, and the custom metrics `spans` (spans made
+in that iteration) and `dropped` (queue-full drops of our pipeline since the benchmark started). ns/span is the
+p50 of wall clock divided by spans; allocations/span the p50 of mallocs divided by spans.
+"""
+
+import argparse
+import csv
+import json
+import re
+import sys
+from collections import defaultdict
+
+NAME = re.compile(r"^(?P<case>.*) \[(?P<impl>[^\]]+)\]$")
+BASELINES = ("NoOpTracer", "swift-otel")
+PYTHON_CASE = "09 trace of 10 spans"
+
+
+def read_influx(paths):
+    """{(case, impl): {metric: {percentile: value}}}"""
+    results = defaultdict(lambda: defaultdict(dict))
+    for path in paths:
+        with open(path, newline="") as handle:
+            lines = [line for line in handle if not line.startswith("#")]
+        reader = csv.DictReader(lines)
+        for row in reader:
+            match = NAME.match(row["test"].strip('"'))
+            if not match:
+                continue
+            metric = row["metric"].lower()
+            if "wall" in metric:
+                key = "wall"
+            elif "malloc" in metric:
+                key = "malloc"
+            elif metric.startswith("spans"):
+                key = "spans"
+            elif metric.startswith("dropped"):
+                key = "dropped"
+            else:
+                continue
+            results[(match["case"], match["impl"])][key][float(row["percentile"])] = float(row["value"])
+    return results
+
+
+def per_span(metrics, key, percentile=50.0):
+    spans = metrics.get("spans", {}).get(50.0)
+    value = metrics.get(key, {}).get(percentile)
+    if not spans or value is None:
+        return None
+    return value / spans
+
+
+def fmt_ns(value):
+    if value is None:
+        return "–"
+    if value >= 100_000:
+        return f"{value:,.0f}"
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}"
+
+
+def fmt_ratio(value):
+    if value is None:
+        return "–"
+    if value >= 100:
+        return f"{value:,.0f}×"
+    return f"{value:.1f}×" if value >= 10 else f"{value:.2f}×"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--influx", nargs="+", required=True)
+    parser.add_argument("--python", help="JSON from bench_noveum_trace.py")
+    parser.add_argument("--memory", nargs="*", default=[], help="noveum-memory outputs to include")
+    parser.add_argument("--machine", help="a text file describing the machine")
+    args = parser.parse_args()
+
+    results = read_influx(args.influx)
+    python = None
+    if args.python:
+        try:
+            with open(args.python) as handle:
+                python = json.loads(handle.read().strip().splitlines()[-1])
+        except (OSError, ValueError, IndexError):
+            python = None
+
+    cases = sorted({case for case, _ in results})
+    out = []
+    out.append(
+        "| case | implementation | ns/span (p50) | allocs/span | dropped | NoOpTracer ns | × NoOpTracer "
+        "| swift-otel ns | swift-otel ÷ this | Python ÷ this |"
+    )
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    summary = {}
+    for case in cases:
+        impls = sorted(
+            {impl for c, impl in results if c == case and impl not in BASELINES},
+            key=lambda impl: (impl != "noveum", impl),
+        )
+        noop = per_span(results.get((case, "NoOpTracer"), {}), "wall")
+        otel = per_span(results.get((case, "swift-otel"), {}), "wall")
+        for impl in impls:
+            metrics = results[(case, impl)]
+            ns = per_span(metrics, "wall")
+            allocs = per_span(metrics, "malloc")
+            dropped = metrics.get("dropped", {}).get(100.0)
+            py = None
+            if python and case == PYTHON_CASE and ns:
+                py = python["ns_per_span_p50"] / ns
+            summary[(case, impl)] = {"ns": ns, "allocs": allocs, "noop": noop, "otel": otel, "python": py}
+            out.append(
+                f"| {case} | {impl} | {fmt_ns(ns)} | {'–' if allocs is None else f'{allocs:.2f}'} "
+                f"| {'–' if dropped is None else int(dropped)} | {fmt_ns(noop)} "
+                f"| {fmt_ratio(ns / noop) if ns and noop else '–'} | {fmt_ns(otel)} "
+                f"| {fmt_ratio(otel / ns) if ns and otel else '–'} | {fmt_ratio(py)} |"
+            )
+    print("\n".join(out))
+    print()
+    if python:
+        print(
+            f"Python: noveum-trace {python['version']} on CPython {python['python']}, {python['workload']}: "
+            f"{python['ns_per_span_p50']:,.0f} ns/span (p50), {python['spans_received_by_server']}/"
+            f"{python['spans_expected_at_server']} spans received by the capture server."
+        )
+        print()
+
+    def get(case, field, impl="noveum"):
+        return summary.get((case, impl), {}).get(field)
+
+    checks = []
+
+    def target(text, value, ok):
+        checks.append(f"| {text} | {value} | {'met' if ok else '**missed**'} |")
+
+    ns = get("01 start+finish", "ns")
+    if ns:
+        target("sampled start+finish ≤ 400 ns", f"{ns:.0f} ns", ns <= 400)
+        otel = get("01 start+finish", "otel")
+        if otel:
+            target("… and ≥ 20× faster than swift-otel", f"{otel / ns:.1f}×", otel / ns >= 20)
+    ns = get("02 traceOperation {}", "ns")
+    if ns:
+        target("`traceOperation {}` ≤ 500 ns", f"{ns:.0f} ns", ns <= 500)
+    ns3 = get("03 traceOperation {} sync", "ns")
+    if ns3:
+        target("`traceOperation {}` (sync) ≤ 500 ns", f"{ns3:.0f} ns", ns3 <= 500)
+    ns = get("04 4 attributes", "ns")
+    if ns:
+        target("4 attributes ≤ 1 µs", f"{ns:.0f} ns", ns <= 1000)
+    ns = get("05 4 attributes, one dictionary", "ns")
+    if ns:
+        target("4 attributes, one dictionary ≤ 1 µs", f"{ns:.0f} ns", ns <= 1000)
+    ns, noop = get("08 sampled out", "ns"), get("08 sampled out", "noop")
+    if ns and noop:
+        target("sampled out ≤ 2× NoOpTracer", f"{ns / noop:.2f}× ({ns:.0f} vs {noop:.0f} ns)", ns / noop <= 2)
+    for case in ("01 start+finish", "02 traceOperation {}", "03 traceOperation {} sync"):
+        allocs = get(case, "allocs")
+        if allocs is not None:
+            target(f"≤ 3 allocations, span without attributes ({case[3:]})", f"{allocs:.2f}", allocs <= 3.005)
+    py = get(PYTHON_CASE, "python")
+    if py:
+        target("≥ 50× faster than the Python SDK (trace of 10 spans)", f"{py:,.0f}×", py >= 50)
+    if checks:
+        print("| target | this run | |")
+        print("|---|---:|---|")
+        print("\n".join(checks))
+        print()
+
+    for path in args.memory:
+        try:
+            with open(path) as handle:
+                print(handle.read().rstrip())
+                print()
+        except OSError:
+            pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+// noveum-profile: runs one workload of the suite N times in a plain loop, for profilers.
+//
+//   valgrind --tool=callgrind .build/release/noveum-profile start-finish 100000
+//
+// Instructions per span, reproducibly: run it with two counts and divide the difference in instructions by the
+// difference in spans (that removes start-up and the pipeline's set-up).
+//
+// The main thread stays synchronous (async work runs in a task it waits for): valgrind 3.19 crashes when the main
+// thread parks in libdispatch's main loop, as it does for a top-level `await`.
+import BenchmarkSupport
+import Dispatch
+import NoveumTrace
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard arguments.count >= 2, let count = Int(arguments[1]) else {
+    print("usage: noveum-profile <start-finish|sampled-out|trace-operation|trace-operation-async|four-attributes|four-attributes-dictionary|llm|trace-of-ten> <spans>")
+    exit(2)
+}
+let exporter = DiscardingExporter()
+let client = Fixtures.client(exporters: [exporter])
+let sampledOut = Fixtures.client(samplingRate: 0, exporters: [DiscardingExporter()])
+try NoveumTrace.install(client)
+
+/// Runs `body` in a task and waits for it on this thread.
+func blocking(_ body: @escaping @Sendable () async -> Void) {
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        await body()
+        done.signal()
+    }
+    done.wait()
+}
+
+switch arguments[0] {
+case "start-finish":
+    for _ in 0..<count {
+        let span = client.startSpan(name: "op")
+        client.finishSpan(span)
+    }
+case "sampled-out":
+    for _ in 0..<count {
+        let span = sampledOut.startSpan(name: "op")
+        sampledOut.finishSpan(span)
+    }
+case "trace-operation":
+    for _ in 0..<count {
+        NoveumTrace.traceOperation("op") { _ in }
+    }
+case "trace-operation-async":
+    blocking {
+        for _ in 0..<count {
+            await NoveumTrace.traceOperation("op") { (_: NoveumSpan) async in }
+        }
+    }
+case "four-attributes":
+    for _ in 0..<count {
+        let span = client.startSpan(name: "op")
+        span.setAttribute("attr.string", "value")
+        span.setAttribute("attr.int", 42)
+        span.setAttribute("attr.double", 3.25)
+        span.setAttribute("attr.bool", true)
+        client.finishSpan(span)
+    }
+case "four-attributes-dictionary":
+    for _ in 0..<count {
+        let span = client.startSpan(name: "op")
+        span.setAttributes(["attr.string": "value", "attr.int": 42, "attr.double": 3.25, "attr.bool": true])
+        client.finishSpan(span)
+    }
+case "llm":
+    blocking {
+        for _ in 0..<count {
+            await NoveumTrace.traceLLM(model: "gpt-4o", provider: "openai") { (span: NoveumSpan) async in
+                span.setAttributes([
+                    "llm.input_tokens": 1200, "llm.output_tokens": 300, "llm.total_tokens": 1500,
+                    "llm.cost.total": 0.0105, "llm.finish_reason": "stop",
+                ])
+            }
+        }
+    }
+case "trace-of-ten":
+    for _ in 0..<(count / 10) {
+        let root = client.startSpan(name: "trace")
+        let rootID = root.spanID
+        for _ in 0..<9 {
+            let child = client.startSpan(name: "span", parentSpanID: rootID)
+            client.finishSpan(child)
+        }
+        client.finishSpan(root)
+    }
+default:
+    print("unknown workload \(arguments[0])")
+    exit(2)
+}
+blocking {
+    let undelivered = await client.shutdown(timeout: .seconds(30))
+    let stats = client.stats
+    print("\(arguments[0]): \(count) spans; exported \(stats.spansExported), undelivered \(undelivered)")
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Runs the whole benchmark suite in release mode and prints one table (see BENCHMARKS.md in the repository root).
+#
+#   Benchmarks/run.sh                 # full run: ~1.5 s per benchmark, Python comparison, memory, 30 s overload
+#   Benchmarks/run.sh --quick         # short run for a smoke check (0.3 s per benchmark, 5 s overload)
+#   Benchmarks/run.sh --update-doc    # also write the report into BENCHMARKS.md between its markers
+#   Benchmarks/run.sh --no-python     # skip the Python SDK (no venv, no PyPI)
+#   Benchmarks/run.sh --filter REGEX  # only the benchmarks whose name matches
+#
+# Environment: NOVEUM_BENCH_MS (time per benchmark), NOVEUM_BENCH_QUEUE (queue bound, default 16384),
+# OVERLOAD_SECONDS (default 30). Results go to Benchmarks/.results/ (ignored by git).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here"
+
+quick=0 update_doc=0 python=1 filter=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --update-doc) update_doc=1 ;;
+    --no-python) python=0 ;;
+    --filter) filter="$2"; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+out="$here/.results"
+rm -rf "$out"; mkdir -p "$out"
+if [ "$quick" = 1 ]; then
+  export NOVEUM_BENCH_MS="${NOVEUM_BENCH_MS:-300}"
+  overload="${OVERLOAD_SECONDS:-5}"; py_traces=200; buffered_spans=20000
+else
+  overload="${OVERLOAD_SECONDS:-30}"; py_traces=1000; buffered_spans=100000
+fi
+
+{
+  echo "- CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores ($(lscpu 2>/dev/null | sed -n 's/^Hypervisor vendor: *//p' | head -1) guest)"
+  echo "- Memory: $(free -g 2>/dev/null | awk '/^Mem:/ {print $2}') GiB; kernel $(uname -r); clock source $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null || echo '?')"
+  echo "- $(swift --version 2>/dev/null | head -1)"
+  echo "- Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared with other builds; compare ratios within one run)"
+  echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
+} > "$out/machine.md"
+
+echo "== building (release)"
+swift build -c release --product noveum-memory
+
+echo "== ordo-one/benchmark suite"
+bench_args=(--format influx --path "$out" --no-progress)
+[ -n "$filter" ] && bench_args+=(--filter "$filter")
+swift package --allow-writing-to-package-directory benchmark run "${bench_args[@]}" | tee "$out/benchmark.txt"
+
+py_json=""
+if [ "$python" = 1 ]; then
+  echo "== Python noveum-trace comparison"
+  python/run.sh --traces "$py_traces" --json "$out/python.json" | tee "$out/python.txt"
+  py_json="$out/python.json"
+fi
+
+echo "== memory: bytes per buffered span"
+.build/release/noveum-memory buffered --spans "$buffered_spans" | tee "$out/memory-buffered.md"
+echo "== memory: overload for ${overload} s"
+overload_status=0
+.build/release/noveum-memory overload --duration "$overload" | tee "$out/memory-overload.md" || overload_status=$?
+
+report_args=(--influx "$out"/*.csv --memory "$out/memory-buffered.md" "$out/memory-overload.md")
+[ -n "$py_json" ] && report_args+=(--python "$py_json")
+{
+  if [ "$quick" = 1 ]; then echo "Command: \`Benchmarks/run.sh --quick\`"; else echo "Command: \`Benchmarks/run.sh\`"; fi
+  echo
+  cat "$out/machine.md"
+  echo
+  python3 Scripts/report.py "${report_args[@]}"
+} > "$out/report.md"
+
+echo
+echo "================================================================================"
+cat "$out/report.md"
+
+if [ "$update_doc" = 1 ]; then
+  python3 - "$here/../BENCHMARKS.md" "$out/report.md" <<'PY'
+import sys
+doc_path, report_path = sys.argv[1], sys.argv[2]
+begin, end = "<!-- results:begin -->", "<!-- results:end -->"
+doc = open(doc_path).read()
+report = open(report_path).read().rstrip() + "\n"
+head, rest = doc.split(begin, 1)
+_, tail = rest.split(end, 1)
+open(doc_path, "w").write(head + begin + "\n" + report + end + tail)
+print(f"updated {doc_path}")
+PY
+fi
+exit "$overload_status"
