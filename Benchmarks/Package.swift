@@ -12,6 +12,8 @@ let package = Package(
             url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // The loopback receiver of the delivery benchmarks (already in the graph through swift-otel's OTLP/HTTP).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         // The baseline exports to nowhere, but swift-otel 1.6.0 does not compile on Linux with no exporter trait
         // (its core relies on Foundation being imported by the OTLP/HTTP files), so keep OTLP/HTTP and leave out
         // gRPC.
@@ -26,6 +28,9 @@ let package = Package(
                 "CHeapStats",
                 .product(name: "NoveumTrace", package: "noveum-trace-swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // The ordo-one/benchmark suite: per-span cost, allocations, contention, against NoOpTracer and swift-otel.
@@ -34,6 +39,7 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport",
                 .product(name: "NoveumTrace", package: "noveum-trace-swift"),
+                .product(name: "NoveumTraceOTLP", package: "noveum-trace-swift"),
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),

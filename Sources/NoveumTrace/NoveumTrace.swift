@@ -76,7 +76,7 @@ public enum NoveumTrace {
     /// The client for a span started in `context`: the active span's own client first.
     @usableFromInline
     static func client(for context: InstrumentationContext?) -> NoveumClient {
-        context?.noveumSpan?.client ?? client
+        ActiveSpan.resolve(in: context).active?.client ?? client
     }
 
     /// Runs `operation` with `client` as the client of the static API in this task and its child tasks.
@@ -99,7 +99,7 @@ public enum NoveumTrace {
     }
 
     /// The span active in the current task, if any.
-    public static var currentSpan: NoveumSpan? { InstrumentationContext.current?.noveumSpan }
+    public static var currentSpan: NoveumSpan? { ActiveSpan.resolve(in: InstrumentationContext.current).active }
 
     /// Exports every span of the global client that finished before this call. Returns how many were not delivered.
     @discardableResult

@@ -24,9 +24,6 @@ public enum OTLPProtocol: String, Sendable, Hashable, CaseIterable, CustomString
 public enum OTLPCompression: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case none
     /// gzip, sent with `Content-Encoding: gzip`.
-    ///
-    /// - Note: Accepted and validated now, but bodies are sent uncompressed until the exporter sends through
-    ///   the core's HTTP sender, which brings gzip (see `OTLPHTTPFallback.swift`).
     case gzip
 
     public var description: String { rawValue }

@@ -31,6 +31,60 @@ struct TracerConformanceTests {
         #expect(Set(spans.map(\.traceID)).count == 1)
     }
 
+    @Test("closure, library withSpan, closure, Tracer startSpan: each is the child of the one around it")
+    func closureOutermostNesting() async throws {
+        let (client, exporter) = try makeClient()
+        await client.traceOperation("outer") { outer in
+            #expect(client.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel) === outer)
+            await client.withSpan("library") { library in
+                #expect(client.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel) === library)
+                await client.traceOperation("inner") { inner in
+                    #expect(NoveumTrace.currentSpan === inner)
+                    #expect(client.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel) === inner)
+                    // What AsyncHTTPClient does for an outgoing request.
+                    let request = client.startSpan("http.client", context: InstrumentationContext.current ?? .topLevel)
+                    var headers: [String: String] = [:]
+                    client.inject(
+                        InstrumentationContext.current ?? .topLevel, into: &headers,
+                        using: InstrumentationContextFixture.HeaderInjector())
+                    #expect(headers["traceparent"] == inner.traceparent)
+                    request.end()
+                }
+            }
+        }
+        await client.flush()
+        let spans = exporter.spans
+        let outer = try #require(spans.named("outer"))
+        let library = try #require(spans.named("library"))
+        let inner = try #require(spans.named("inner"))
+        let request = try #require(spans.named("http.client"))
+        #expect(outer.parentSpanID == nil)
+        #expect(library.parentSpanID == outer.spanID)
+        #expect(inner.parentSpanID == library.spanID)
+        #expect(request.parentSpanID == inner.spanID)
+        #expect(Set(spans.map(\.traceID)).count == 1)
+    }
+
+    @Test("a context captured before a closure and handed in from inside it resolves to the closure's span")
+    func explicitOuterContext() async throws {
+        let (client, exporter) = try makeClient()
+        await client.withSpan("request") { _ in
+            let captured = InstrumentationContext.current ?? .topLevel
+            await client.traceOperation("step") { _ in
+                await client.withSpan("sibling", context: captured) { _ in }
+            }
+        }
+        await client.flush()
+        let spans = exporter.spans
+        let request = try #require(spans.named("request"))
+        let step = try #require(spans.named("step"))
+        let sibling = try #require(spans.named("sibling"))
+        #expect(step.parentSpanID == request.spanID)
+        // The captured context names the request span; the closure's span was started under that same context, so
+        // code handing it over from inside the closure still gets the closure's span as the parent.
+        #expect(sibling.parentSpanID == step.spanID)
+    }
+
     @Test("inject writes traceparent and tracestate for the active span")
     func inject() async throws {
         let (client, _) = try makeClient()

@@ -58,6 +58,14 @@ enum NoveumWork {
         }
     }
 
+    /// An LLM span by hand with the attributes an exporter usually carries (the delivery benchmarks' span).
+    @inline(__always)
+    static func llmSpanByHand(_ client: NoveumClient) {
+        let span = client.startSpan(name: "chat gpt-4o", kind: .client)
+        span.setAttributes(ExportFixtures.llmAttributes)
+        client.finishSpan(span)
+    }
+
     /// A three-level tree of inline closures: 3 spans.
     @inline(__always)
     static func nestedTree() async {

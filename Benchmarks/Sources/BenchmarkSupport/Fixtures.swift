@@ -29,12 +29,13 @@ public enum BenchSettings {
 public enum Fixtures {
     /// A client exporting to `exporters` with the shared batch settings.
     public static func client(
-        samplingRate: Double = 1, exporters: [any SpanExporter], batchSize: Int = BenchSettings.batchSize,
+        samplingRate: Double = 1, apiKey: String? = nil, endpoint: String = "http://127.0.0.1:9",
+        exporters: [any SpanExporter], batchSize: Int = BenchSettings.batchSize,
         maxQueueSize: Int = BenchSettings.maxQueueSize, scheduleDelay: Duration = BenchSettings.scheduleDelay
     ) -> NoveumClient {
         do {
             return try NoveumClient(
-                apiKey: nil, project: "bench", environment: "bench", endpoint: "http://127.0.0.1:9",
+                apiKey: apiKey, project: "bench", environment: "bench", endpoint: endpoint,
                 config: Configuration(
                     samplingRate: samplingRate, batchSize: batchSize, asyncExport: true, maxQueueSize: maxQueueSize,
                     scheduleDelay: scheduleDelay, exporters: exporters, logger: BenchSettings.quietLogger))

@@ -30,8 +30,8 @@ extension NoveumClient {
         in current: InstrumentationContext? = InstrumentationContext.current,
         isolation: isolated (any Actor)?, _ body: (NoveumSpan) async throws(E) -> T
     ) async throws(E) -> T {
-        let (span, context) = open(template, extra: extra, in: current)
-        let result: Result<T, E> = await InstrumentationContext.$current.withValue(context) {
+        let span = open(template, extra: extra, in: current)
+        let result: Result<T, E> = await ActiveSpan.binding.withValue(span) {
             do throws(E) {
                 return .success(try await body(span))
             } catch {
@@ -48,8 +48,8 @@ extension NoveumClient {
         in current: InstrumentationContext? = InstrumentationContext.current,
         _ body: (NoveumSpan) throws(E) -> T
     ) throws(E) -> T {
-        let (span, context) = open(template, extra: extra, in: current)
-        let result: Result<T, E> = InstrumentationContext.$current.withValue(context) {
+        let span = open(template, extra: extra, in: current)
+        let result: Result<T, E> = ActiveSpan.binding.withValue(span) {
             do throws(E) {
                 return .success(try body(span))
             } catch {
@@ -59,18 +59,17 @@ extension NoveumClient {
         return try close(span, result)
     }
 
+    /// Starts the span of an inline closure, to be bound in ``ActiveSpan`` for the body.
     @usableFromInline
     func open(
         _ template: SpanTemplate, extra: [String: any AttributeValueConvertible], in current: InstrumentationContext?
-    ) -> (NoveumSpan, InstrumentationContext) {
+    ) -> NoveumSpan {
         var attributes = template.attributes
         attributes.merge(extra)
-        let span = makeSpan(
-            name: template.name, kind: template.kind, parent: current?.noveumParentInfo, attributes: attributes,
-            baseContext: current)
-        var context = current ?? .topLevel
-        context.noveumSpan = span
-        return (span, context)
+        let (parent, contextSpan) = ActiveSpan.parent(in: current)
+        return makeSpan(
+            name: template.name, kind: template.kind, parent: parent, attributes: attributes, baseContext: current,
+            contextSpan: contextSpan)
     }
 
     @inlinable

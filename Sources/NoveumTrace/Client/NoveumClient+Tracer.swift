@@ -16,13 +16,15 @@ extension NoveumClient: Tracer {
         at instant: @autoclosure () -> Instant, function: String, file fileID: String, line: UInt
     ) -> NoveumSpan {
         let context = context()
+        let (parent, contextSpan) = ActiveSpan.parent(in: context)
         return makeSpan(
-            name: operationName, kind: kind, parent: context.noveumParentInfo, attributes: AttributeList(),
-            baseContext: context, startTimeNanos: instant().nanosecondsSinceEpoch)
+            name: operationName, kind: kind, parent: parent, attributes: AttributeList(), baseContext: context,
+            contextSpan: contextSpan, startTimeNanos: instant().nanosecondsSinceEpoch)
     }
 
+    /// The innermost active span for `context`: the span of an enclosing inline closure, or the context's own.
     public func activeSpan(identifiedBy context: InstrumentationContext) -> NoveumSpan? {
-        context.noveumSpan
+        ActiveSpan.resolve(in: context).active
     }
 
     /// Starts a flush in the background; use ``flush(timeout:)`` to wait for it.
@@ -44,7 +46,14 @@ extension NoveumClient: Tracer {
     public func inject<Carrier, Inject>(
         _ context: InstrumentationContext, into carrier: inout Carrier, using injector: Inject
     ) where Inject: Injector, Inject.Carrier == Carrier {
-        guard let spanContext = context.noveumParent else { return }
+        let spanContext: SpanContext
+        if let active = ActiveSpan.resolve(in: context).active {
+            spanContext = active.spanContext
+        } else if let remote = context[RemoteSpanContextKey.self] {
+            spanContext = remote
+        } else {
+            return
+        }
         injector.inject(TraceParent.format(spanContext), forKey: TraceParent.traceParentHeader, into: &carrier)
         if let state = spanContext.traceState {
             injector.inject(state, forKey: TraceParent.traceStateHeader, into: &carrier)

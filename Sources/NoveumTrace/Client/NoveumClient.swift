@@ -88,6 +88,10 @@ public final class NoveumClient: Sendable {
         }
     }
 
+    deinit {
+        for pipeline in pipelines { pipeline.stopLoop() }
+    }
+
     /// The client used before ``NoveumTrace/initialize(apiKey:project:environment:endpoint:serviceVersion:config:)``:
     /// it samples every trace out, so instrumented code runs unchanged and records nothing.
     static let disabled: NoveumClient = {
@@ -126,14 +130,18 @@ public final class NoveumClient: Sendable {
         name: String, parentSpanID: SpanID? = nil, kind: SpanKind = .internal,
         attributes: [String: any AttributeValueConvertible] = [:]
     ) -> NoveumSpan {
-        let current = InstrumentationContext.current
         guard let parentSpanID else {
-            return makeSpan(name: name, kind: kind, attributes: attributes, in: current)
+            let current = InstrumentationContext.current
+            let (parent, contextSpan) = ActiveSpan.parent(in: current)
+            return makeSpan(
+                name: name, kind: kind, parent: parent,
+                attributes: attributes.isEmpty ? AttributeList() : AttributeList(attributes), baseContext: current,
+                contextSpan: contextSpan)
         }
         if let parent = registry.lookup(parentSpanID) {
             return makeSpan(
                 name: name, kind: kind, parent: ParentInfo(parent), attributes: AttributeList(attributes),
-                baseContext: parent.context)
+                baseContext: parent.baseContext, contextSpan: nil)
         }
         counters.unresolvedParents.add(1, ordering: .relaxed)
         if !warnedUnresolvedParent.exchange(true, ordering: .relaxed) {
@@ -143,7 +151,7 @@ public final class NoveumClient: Sendable {
         }
         var list = AttributeList(attributes)
         list["noveum.parent.unresolved"] = .string(parentSpanID.description)
-        return makeSpan(name: name, kind: kind, parent: nil, attributes: list, baseContext: nil)
+        return makeSpan(name: name, kind: kind, parent: nil, attributes: list, baseContext: nil, contextSpan: nil)
     }
 
     /// Ends a span started with ``startSpan(name:parentSpanID:kind:attributes:)``. Ending twice is ignored.
@@ -151,22 +159,10 @@ public final class NoveumClient: Sendable {
         span.end()
     }
 
-    /// Starts a span whose parent comes from `context`.
-    @inline(__always)
-    func makeSpan(
-        name: String, kind: SpanKind, attributes: [String: any AttributeValueConvertible],
-        in context: InstrumentationContext?, startTimeNanos: UInt64? = nil
-    ) -> NoveumSpan {
-        makeSpan(
-            name: name, kind: kind, parent: context?.noveumParentInfo,
-            attributes: attributes.isEmpty ? AttributeList() : AttributeList(attributes), baseContext: context,
-            startTimeNanos: startTimeNanos)
-    }
-
     /// Starts a span: picks the trace, samples, assigns ids.
     func makeSpan(
         name: String, kind: SpanKind, parent: ParentInfo?, attributes: AttributeList,
-        baseContext: InstrumentationContext?, startTimeNanos: UInt64? = nil
+        baseContext: InstrumentationContext?, contextSpan: NoveumSpan?, startTimeNanos: UInt64? = nil
     ) -> NoveumSpan {
         counters.spansStarted.add(1, ordering: .relaxed)
         let context: SpanContext
@@ -201,7 +197,7 @@ public final class NoveumClient: Sendable {
             name: name, context: context, parentSpanID: parent?.context.spanID,
             parentIsRemote: parent?.context.isRemote ?? false, kind: kind,
             startTimeNanos: startTimeNanos ?? WallClock.nanosecondsSinceEpoch(), isRecording: recording,
-            attributes: list, client: self, baseContext: baseContext)
+            attributes: list, client: self, baseContext: baseContext, contextSpan: contextSpan)
     }
 
     /// Hands a finished span to every exporter's pipeline; each queue gets its copy straight from `span`.

@@ -1,9 +1,9 @@
 import Tracing
 
-/// The span that is active in a task: what inline closures and swift-distributed-tracing's `withSpan` bind.
+/// The span bound in an `InstrumentationContext` (also known as `ServiceContext`): what swift-distributed-tracing's
+/// `withSpan` binds for a span of ours started by Hummingbird, Vapor, AsyncHTTPClient or any instrumented library.
 ///
-/// The active span lives in swift-distributed-tracing's task-local `InstrumentationContext` (also known as
-/// `ServiceContext`), so spans from our closures and from Hummingbird, Vapor or AsyncHTTPClient see each other.
+/// The inline closures bind their span in ``ActiveSpan`` instead; ``ActiveSpan/resolve(in:)`` combines the two.
 enum ActiveSpanKey: InstrumentationContextKey {
     typealias Value = NoveumSpan
     static var nameOverride: String? { "noveum-active-span" }
@@ -28,11 +28,41 @@ extension InstrumentationContext {
         if let span = self[ActiveSpanKey.self] { return span.spanContext }
         return self[RemoteSpanContextKey.self]
     }
+}
 
-    /// The parent for spans started here, with whether it records.
-    var noveumParentInfo: ParentInfo? {
-        if let span = self[ActiveSpanKey.self] { return ParentInfo(span) }
-        return self[RemoteSpanContextKey.self].map { ParentInfo(context: $0, isRecording: $0.isSampled) }
+/// The span an inline closure made active in this task.
+///
+/// The inline closures bind their span in this task-local of the SDK's own rather than writing it into the task's
+/// `InstrumentationContext`: writing a key there copies the context's dictionary, which cost an allocation, a hash
+/// and run-time metadata lookups for every span. Libraries still see the right parent, because every place that
+/// reads "the current span" for a context (starting a span through the `Tracer` API, `inject`, `activeSpan`,
+/// ``NoveumTrace/currentSpan``) goes through ``resolve(in:)``: a span bound here wins when it was started under the
+/// very context span that the given context carries (nothing was bound in the context since), and the context's
+/// own span wins otherwise (a library's `withSpan` inside the closure bound a newer one).
+@usableFromInline
+enum ActiveSpan {
+    /// The span bound by the innermost inline closure of this task, if any.
+    @usableFromInline
+    static let binding = TaskLocal<NoveumSpan?>(wrappedValue: nil)
+
+    /// The innermost active span for code whose current context is `context`, and the context's own span.
+    @inline(__always)
+    static func resolve(in context: InstrumentationContext?) -> (active: NoveumSpan?, contextSpan: NoveumSpan?) {
+        let contextSpan = context?.noveumSpan
+        if let bound = binding.get(), bound.contextSpanAtStart == contextSpan.map(ObjectIdentifier.init) {
+            return (bound, contextSpan)
+        }
+        return (contextSpan, contextSpan)
+    }
+
+    /// The parent of a span started with `context` as its current context: the innermost active span, else a
+    /// remote parent extracted from `traceparent`; and the context's own span, which the new span records.
+    @inline(__always)
+    static func parent(in context: InstrumentationContext?) -> (parent: ParentInfo?, contextSpan: NoveumSpan?) {
+        let (active, contextSpan) = resolve(in: context)
+        if let active { return (ParentInfo(active), contextSpan) }
+        guard let context else { return (nil, nil) }
+        return (context[RemoteSpanContextKey.self].map { ParentInfo(context: $0, isRecording: $0.isSampled) }, nil)
     }
 }
 

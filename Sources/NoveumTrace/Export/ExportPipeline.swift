@@ -67,19 +67,25 @@ final class ExportPipeline: Sendable {
         self.state = LockedValue(State())
     }
 
-    /// Starts the background export task. The task holds the pipeline weakly: a pipeline that is released
-    /// (its client is gone) stops its task.
+    /// Starts the background export task. The task holds the pipeline until ``stopLoop()`` (the client calls it
+    /// when it is released) or shutdown. It is not a weak reference on purpose: a weakly referenced object pays
+    /// the slow reference-counting path on every retain, and the pipeline is retained for every span that ends.
     func start() {
         let wake = self.wake
         let delay = settings.scheduleDelay
-        let task = Task.detached(priority: .utility) { [weak self] in
+        let task = Task.detached(priority: .utility) { [self] in
             while !Task.isCancelled {
                 await wake.wait(timeout: delay)
-                guard let pipeline = self else { return }
-                if await pipeline.runOnce() { return }
+                if await runOnce() { return }
             }
         }
         state.withLock { $0.loop = task }
+    }
+
+    /// Stops the background task once it has exported what is queued; for a client that is released without
+    /// `shutdown`.
+    func stopLoop() {
+        state.withLock { $0.loop?.cancel() }
     }
 
     deinit {
@@ -156,15 +162,11 @@ final class ExportPipeline: Sendable {
         }
     }
 
-    private func export(_ original: [SpanData]) async {
+    private func export(_ original: consuming [SpanData]) async {
         var redactedBatch = original
         var truncated = 0
         if let redactor {
-            for index in redactedBatch.indices {
-                let (redacted, count) = redactor.apply(redactedBatch[index])
-                redactedBatch[index] = redacted
-                truncated += count
-            }
+            for index in redactedBatch.indices { truncated += redactor.apply(&redactedBatch[index]) }
         }
         let batch = redactedBatch
         if truncated > 0 { state.withLock { $0.truncatedValues += truncated } }

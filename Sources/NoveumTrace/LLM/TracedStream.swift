@@ -161,13 +161,9 @@ extension NoveumTrace {
         var template = LLMConventions.llmSpan(model: model, provider: provider, operation: operation)
         template.attributes["llm.stream"] = true
         template.attributes.merge(attributes)
-        let span = client.makeSpan(
-            name: template.name, kind: template.kind, parent: current?.noveumParentInfo,
-            attributes: template.attributes, baseContext: current)
-        var context = current ?? .topLevel
-        context.noveumSpan = span
+        let span = client.open(template, extra: [:], in: current)
         do {
-            let stream = try await InstrumentationContext.$current.withValue(context) { try await makeStream(span) }
+            let stream = try await ActiveSpan.binding.withValue(span) { try await makeStream(span) }
             return span.trace(stream, text: text, usage: usage)
         } catch {
             span.recordFailure(error)

@@ -45,16 +45,20 @@ public struct AttributeList: Sendable, Hashable, RandomAccessCollection, Express
             return nil
         }
         set {
-            if let index = storage.firstIndex(where: { $0.key == key }) {
-                if let newValue {
-                    storage[index].value = newValue
-                } else {
-                    storage.remove(at: index)
-                }
-            } else if let newValue {
-                storage.append(Element(key: key, value: newValue))
+            if let newValue {
+                if !replaceValue(forKey: key, with: newValue) { storage.append(Element(key: key, value: newValue)) }
+            } else if let index = storage.firstIndex(where: { $0.key == key }) {
+                storage.remove(at: index)
             }
         }
+    }
+
+    /// Replaces the value of `key` if the list has it; returns whether it did.
+    @usableFromInline
+    mutating func replaceValue(forKey key: String, with value: AttributeValue) -> Bool {
+        guard let index = storage.firstIndex(where: { $0.key == key }) else { return false }
+        storage[index].value = value
+        return true
     }
 
     /// Sets every non-nil value of `dictionary`, in key order.

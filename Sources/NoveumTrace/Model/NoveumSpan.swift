@@ -27,66 +27,58 @@ public final class NoveumSpan: Sendable {
     /// Start time in nanoseconds since the Unix epoch.
     public let startTimeNanos: UInt64
     /// Whether this span records anything. False when its trace was sampled out.
-    public let isRecording: Bool
+    public var isRecording: Bool { record != nil }
 
     let client: NoveumClient
     /// The context this span was started in, for swift-distributed-tracing's `Span.context`.
     let baseContext: InstrumentationContext?
-    private let state: LockedValue<State>
-
-    struct State {
-        var name: String
-        var attributes: AttributeList
-        var events: [Event] = []
-        var links: [Link] = []
-        var status: Status = .unset
-        var statusMessage: String?
-        var exception: ExceptionInfo?
-        /// Zero while the span is open.
-        var endTimeNanos: UInt64 = 0
-        var isRegistered = false
-        var droppedAttributeCount = 0
-        var droppedEventCount = 0
-
-        mutating func set(_ key: String, _ value: AttributeValue, limit: Int) {
-            if let index = attributes.storage.firstIndex(where: { $0.key == key }) {
-                attributes.storage[index].value = value
-            } else if attributes.storage.count < limit {
-                attributes.storage.append(AttributeList.Element(key: key, value: value))
-            } else {
-                droppedAttributeCount += 1
-            }
-        }
-    }
+    /// The span `baseContext` carried when this span started (kept alive by `baseContext`); see
+    /// ``ActiveSpan/resolve(in:)``.
+    let contextSpanAtStart: ObjectIdentifier?
+    /// What the span records, exported as is when it ends (no copy); nil when the trace was sampled out.
+    /// Written only under `lock` while the span is open.
+    private let record: SpanRecord?
+    /// The name of a span that records nothing.
+    private let unrecordedName: String
+    /// Guards `record`, `ended` and `isRegistered`: one atomic word inside the span, so a span costs one
+    /// allocation for itself and one for its record, and no lock set-up.
+    private let lock = SpinLock()
+    @exclusivity(unchecked) private nonisolated(unsafe) var ended = false
+    @exclusivity(unchecked) private nonisolated(unsafe) var isRegistered = false
 
     init(
         name: String, context: SpanContext, parentSpanID: SpanID?, parentIsRemote: Bool, kind: SpanKind,
         startTimeNanos: UInt64, isRecording: Bool, attributes: AttributeList, client: NoveumClient,
-        baseContext: InstrumentationContext?
+        baseContext: InstrumentationContext?, contextSpan: NoveumSpan?
     ) {
+        self.contextSpanAtStart = contextSpan.map(ObjectIdentifier.init)
         self.spanContext = context
         self.parentSpanID = parentSpanID
         self.parentIsRemote = parentIsRemote
         self.kind = kind
         self.startTimeNanos = startTimeNanos
-        self.isRecording = isRecording
         self.client = client
         self.baseContext = baseContext
-        self.state = LockedValue(State(name: name, attributes: attributes))
+        if isRecording {
+            self.record = SpanRecord(
+                context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, name: name, kind: kind,
+                startTimeNanos: startTimeNanos, attributes: attributes)
+            self.unrecordedName = ""
+        } else {
+            self.record = nil
+            self.unrecordedName = name
+        }
     }
 
     deinit {
-        guard isRecording else { return }
-        let abandoned = state.withLock { state -> SpanData? in
-            guard state.endTimeNanos == 0 else { return nil }
-            state.endTimeNanos = max(WallClock.nanosecondsSinceEpoch(), startTimeNanos)
-            state.set("noveum.span.abandoned", .bool(true), limit: Int.max)
-            return makeData(&state)
-        }
-        if let abandoned {
-            client.counters.spansAbandoned.add(1, ordering: .relaxed)
-            client.spanEnded(abandoned)
-        }
+        // Nothing else holds the span any more (a deinit has exclusive access), so no lock is needed: the open
+        // check is all that nearly every span pays here.
+        guard let record, !ended else { return }
+        ended = true
+        client.counters.spansAbandoned.add(1, ordering: .relaxed)
+        record.endTimeNanos = max(WallClock.nanosecondsSinceEpoch(), startTimeNanos, 1)
+        record.set("noveum.span.abandoned", .bool(true), limit: Int.max)
+        client.spanEnded(SpanData(record: record))
     }
 
     // MARK: Identity
@@ -104,29 +96,38 @@ public final class NoveumSpan: Sendable {
     }
 
     /// The span's name.
-    public var name: String { state.withLock { $0.name } }
+    public var name: String {
+        guard let record else { return unrecordedName }
+        return lock.withLock { record.name }
+    }
 
     /// Whether the span has ended.
-    public var isEnded: Bool { state.withLock { $0.endTimeNanos != 0 } }
+    public var isEnded: Bool { lock.withLock { ended } }
 
     /// The status set so far.
-    public var status: Status { state.withLock { $0.status } }
+    public var status: Status {
+        guard let record else { return .unset }
+        return lock.withLock { record.status }
+    }
 
     /// A snapshot of the attributes set so far.
-    public var attributeList: AttributeList { state.withLock { $0.attributes } }
+    public var attributeList: AttributeList {
+        guard let record else { return AttributeList() }
+        return lock.withLock { record.attributes }
+    }
 
     /// The W3C `traceparent` value for this span, to send to another service by hand.
     public var traceparent: String { TraceParent.format(spanContext) }
 
     // MARK: Recording
 
-    /// Runs `body` on the state of an open, recording span; counts the call if the span has ended.
+    /// Runs `body` on the record of an open, recording span; counts the call if the span has ended.
     @inline(__always)
-    private func mutate(_ body: (inout State) -> Void) {
-        guard isRecording else { return }
-        let applied = state.withLock { state -> Bool in
-            guard state.endTimeNanos == 0 else { return false }
-            body(&state)
+    private func mutate(_ body: (SpanRecord) -> Void) {
+        guard let record else { return }
+        let applied = lock.withLock { () -> Bool in
+            guard !ended else { return false }
+            body(record)
             return true
         }
         if !applied { client.counters.ignoredCalls.add(1, ordering: .relaxed) }
@@ -242,9 +243,9 @@ public final class NoveumSpan: Sendable {
     /// Sets status `ok` when an inline closure returns and its body set no status.
     @usableFromInline
     func markSucceeded() {
-        guard isRecording else { return }
-        state.withLock { state in
-            if state.status == .unset && state.endTimeNanos == 0 { state.status = .ok }
+        guard let record else { return }
+        lock.withLock {
+            if record.status == .unset && !ended { record.status = .ok }
         }
     }
 
@@ -270,40 +271,29 @@ public final class NoveumSpan: Sendable {
     /// Ends the span at the given time (nanoseconds since the Unix epoch); earlier than the start counts as the
     /// start.
     public func end(atNanos time: UInt64) {
-        var wasRegistered = false
-        var alreadyEnded = false
-        let data = state.withLock { state -> SpanData? in
-            guard state.endTimeNanos == 0 else {
-                alreadyEnded = true
-                return nil
-            }
-            state.endTimeNanos = max(time, startTimeNanos, 1)
-            wasRegistered = state.isRegistered
-            return isRecording ? makeData(&state) : nil
+        // The record is not copied: the export queues get references to it, and the span never writes it again.
+        enum Outcome { case ended, endedRegistered, alreadyEnded }
+        let outcome = lock.withLock { () -> Outcome in
+            guard !ended else { return .alreadyEnded }
+            ended = true
+            record?.endTimeNanos = max(time, startTimeNanos, 1)
+            return isRegistered ? .endedRegistered : .ended
         }
-        if alreadyEnded {
+        switch outcome {
+        case .ended: break
+        case .endedRegistered: client.registry.remove(spanContext.spanID)
+        case .alreadyEnded:
             client.counters.ignoredCalls.add(1, ordering: .relaxed)
             return
         }
-        if wasRegistered { client.registry.remove(spanContext.spanID) }
-        if let data { client.spanEnded(data) }
-    }
-
-    /// Moves the recorded state out into an immutable record.
-    private func makeData(_ state: inout State) -> SpanData {
-        SpanData(
-            context: spanContext, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, name: state.name,
-            kind: kind, startTimeNanos: startTimeNanos, endTimeNanos: state.endTimeNanos, status: state.status,
-            statusMessage: state.statusMessage, attributes: state.attributes, events: state.events,
-            links: state.links, exception: state.exception, droppedAttributeCount: state.droppedAttributeCount,
-            droppedEventCount: state.droppedEventCount)
+        if let record { client.spanEnded(SpanData(record: record)) }
     }
 
     /// Makes this span findable by id for explicit parenting, once its id has been handed out.
     private func registerForLookup() {
-        state.withLock { state in
-            guard !state.isRegistered, state.endTimeNanos == 0 else { return }
-            state.isRegistered = true
+        lock.withLock {
+            guard !isRegistered, !ended else { return }
+            isRegistered = true
             client.registry.insert(self)
         }
     }

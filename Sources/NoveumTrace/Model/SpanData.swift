@@ -1,41 +1,16 @@
 import Tracing
 
 /// An immutable record of a finished span: what exporters receive.
+///
+/// A value type with copy-on-write storage: ending a span hands its record to each exporter without copying it,
+/// and a `SpanData` that is changed copies the record first, so changing one value never changes another.
 public struct SpanData: Sendable, Hashable {
-    /// The trace id, span id, sampling flag and trace state.
-    public var context: SpanContext
-    /// The parent span's id; nil for a root span.
-    public var parentSpanID: SpanID?
-    /// Whether the parent lives in another process (arrived through `traceparent`).
-    public var parentIsRemote: Bool
-    /// The span's name.
-    public var name: String
-    /// The span's kind.
-    public var kind: SpanKind
-    /// Start and end times, in nanoseconds since the Unix epoch.
-    public var startTimeNanos: UInt64
-    public var endTimeNanos: UInt64
-    /// The outcome and its message.
-    public var status: NoveumSpan.Status
-    public var statusMessage: String?
-    /// Attributes, in the order they were first set.
-    public var attributes: AttributeList
-    public var events: [NoveumSpan.Event]
-    public var links: [NoveumSpan.Link]
-    /// The last exception recorded, if any.
-    public var exception: NoveumSpan.ExceptionInfo?
-    /// How many attributes, events or links were not kept because a limit was reached.
-    public var droppedAttributeCount: Int
-    public var droppedEventCount: Int
+    var record: SpanRecord
 
-    /// The trace id.
-    public var traceID: TraceID { context.traceID }
-    /// The span id.
-    public var spanID: SpanID { context.spanID }
-    /// The duration in nanoseconds.
-    public var durationNanos: UInt64 { endTimeNanos >= startTimeNanos ? endTimeNanos - startTimeNanos : 0 }
-    /// Whether this is the first span of its trace in this process: no parent, or a remote one.
-    public var isLocalRoot: Bool { parentSpanID == nil || parentIsRemote }
+    /// Wraps a span's record.
+    init(record: SpanRecord) {
+        self.record = record
+    }
 
     /// Creates a record; exporters' tests use this to build input by hand.
     public init(
@@ -45,20 +20,124 @@ public struct SpanData: Sendable, Hashable {
         links: [NoveumSpan.Link] = [], exception: NoveumSpan.ExceptionInfo? = nil, droppedAttributeCount: Int = 0,
         droppedEventCount: Int = 0
     ) {
-        self.context = context
-        self.parentSpanID = parentSpanID
-        self.parentIsRemote = parentIsRemote
-        self.name = name
-        self.kind = kind
-        self.startTimeNanos = startTimeNanos
-        self.endTimeNanos = endTimeNanos
-        self.status = status
-        self.statusMessage = statusMessage
-        self.attributes = attributes
-        self.events = events
-        self.links = links
-        self.exception = exception
-        self.droppedAttributeCount = droppedAttributeCount
-        self.droppedEventCount = droppedEventCount
+        record = SpanRecord(
+            context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, name: name, kind: kind,
+            startTimeNanos: startTimeNanos, endTimeNanos: endTimeNanos, status: status, statusMessage: statusMessage,
+            attributes: attributes, events: events, links: links, exception: exception,
+            droppedAttributeCount: droppedAttributeCount, droppedEventCount: droppedEventCount)
+    }
+
+    /// The record, copied first if another value shares it.
+    private mutating func uniqueRecord() -> SpanRecord {
+        if !isKnownUniquelyReferenced(&record) { record = record.copy() }
+        return record
+    }
+
+    /// The trace id, span id, sampling flag and trace state.
+    public var context: SpanContext {
+        get { record.context }
+        set { uniqueRecord().context = newValue }
+    }
+    /// The parent span's id; nil for a root span.
+    public var parentSpanID: SpanID? {
+        get { record.parentSpanID }
+        set { uniqueRecord().parentSpanID = newValue }
+    }
+    /// Whether the parent lives in another process (arrived through `traceparent`).
+    public var parentIsRemote: Bool {
+        get { record.parentIsRemote }
+        set { uniqueRecord().parentIsRemote = newValue }
+    }
+    /// The span's name.
+    public var name: String {
+        get { record.name }
+        set { uniqueRecord().name = newValue }
+    }
+    /// The span's kind.
+    public var kind: SpanKind {
+        get { record.kind }
+        set { uniqueRecord().kind = newValue }
+    }
+    /// Start time, in nanoseconds since the Unix epoch.
+    public var startTimeNanos: UInt64 {
+        get { record.startTimeNanos }
+        set { uniqueRecord().startTimeNanos = newValue }
+    }
+    /// End time, in nanoseconds since the Unix epoch.
+    public var endTimeNanos: UInt64 {
+        get { record.endTimeNanos }
+        set { uniqueRecord().endTimeNanos = newValue }
+    }
+    /// The outcome.
+    public var status: NoveumSpan.Status {
+        get { record.status }
+        set { uniqueRecord().status = newValue }
+    }
+    /// The outcome's message.
+    public var statusMessage: String? {
+        get { record.statusMessage }
+        set { uniqueRecord().statusMessage = newValue }
+    }
+    /// Attributes, in the order they were first set.
+    public var attributes: AttributeList {
+        get { record.attributes }
+        set { uniqueRecord().attributes = newValue }
+    }
+    /// Timestamped events, in the order they were added.
+    public var events: [NoveumSpan.Event] {
+        get { record.events }
+        set { uniqueRecord().events = newValue }
+    }
+    /// Links to other spans.
+    public var links: [NoveumSpan.Link] {
+        get { record.links }
+        set { uniqueRecord().links = newValue }
+    }
+    /// The last exception recorded, if any.
+    public var exception: NoveumSpan.ExceptionInfo? {
+        get { record.exception }
+        set { uniqueRecord().exception = newValue }
+    }
+    /// How many attributes were not kept because the limit was reached.
+    public var droppedAttributeCount: Int {
+        get { record.droppedAttributeCount }
+        set { uniqueRecord().droppedAttributeCount = newValue }
+    }
+    /// How many events were not kept because the limit was reached.
+    public var droppedEventCount: Int {
+        get { record.droppedEventCount }
+        set { uniqueRecord().droppedEventCount = newValue }
+    }
+
+    /// The trace id.
+    public var traceID: TraceID { record.context.traceID }
+    /// The span id.
+    public var spanID: SpanID { record.context.spanID }
+    /// The duration in nanoseconds.
+    public var durationNanos: UInt64 {
+        record.endTimeNanos >= record.startTimeNanos ? record.endTimeNanos - record.startTimeNanos : 0
+    }
+    /// Whether this is the first span of its trace in this process: no parent, or a remote one.
+    public var isLocalRoot: Bool { record.parentSpanID == nil || record.parentIsRemote }
+
+    public static func == (lhs: SpanData, rhs: SpanData) -> Bool {
+        if lhs.record === rhs.record { return true }
+        let a = lhs.record, b = rhs.record
+        return a.context == b.context && a.parentSpanID == b.parentSpanID && a.parentIsRemote == b.parentIsRemote
+            && a.name == b.name && a.kind == b.kind && a.startTimeNanos == b.startTimeNanos
+            && a.endTimeNanos == b.endTimeNanos && a.status == b.status && a.statusMessage == b.statusMessage
+            && a.attributes == b.attributes && a.events == b.events && a.links == b.links
+            && a.exception == b.exception && a.droppedAttributeCount == b.droppedAttributeCount
+            && a.droppedEventCount == b.droppedEventCount
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(record.context)
+        hasher.combine(record.parentSpanID)
+        hasher.combine(record.name)
+        hasher.combine(record.startTimeNanos)
+        hasher.combine(record.endTimeNanos)
+        hasher.combine(record.status)
+        hasher.combine(record.attributes)
     }
 }

@@ -17,46 +17,69 @@ struct Redactor: Sendable {
             && (policy.content == .full || isLocalDestination && policy.content != .off)
     }
 
-    /// The span with the policy applied, and how many values were truncated.
-    func apply(_ span: SpanData) -> (SpanData, truncated: Int) {
-        var span = span
+    /// Applies the policy to `span` in place; returns how many values were truncated.
+    ///
+    /// Only what changes is written, so a span with nothing to redact keeps sharing its record (no copy).
+    func apply(_ span: inout SpanData) -> Int {
         var truncated = 0
-        span.attributes = redact(span.attributes, truncated: &truncated)
-        for index in span.events.indices {
-            span.events[index].attributes = redact(span.events[index].attributes, truncated: &truncated)
+        if let attributes = redact(span.attributes, truncated: &truncated) { span.attributes = attributes }
+        let events = span.events
+        for index in events.indices {
+            if let attributes = redact(events[index].attributes, truncated: &truncated) {
+                span.events[index].attributes = attributes
+            }
         }
-        for index in span.links.indices {
-            span.links[index].attributes = redact(span.links[index].attributes, truncated: &truncated)
+        let links = span.links
+        for index in links.indices {
+            if let attributes = redact(links[index].attributes, truncated: &truncated) {
+                span.links[index].attributes = attributes
+            }
         }
-        if let message = span.statusMessage { span.statusMessage = redactText(message) }
+        if let message = span.statusMessage {
+            let redacted = redactText(message)
+            if redacted != message { span.statusMessage = redacted }
+        }
         if var exception = span.exception {
-            exception.message = redactText(exception.message)
-            exception.stackTrace = exception.stackTrace.map(redactText)
-            span.exception = exception
+            let message = redactText(exception.message)
+            let stackTrace = exception.stackTrace.map(redactText)
+            if message != exception.message || stackTrace != exception.stackTrace {
+                exception.message = message
+                exception.stackTrace = stackTrace
+                span.exception = exception
+            }
         }
-        return (span, truncated)
+        return truncated
     }
 
-    private func redact(_ attributes: AttributeList, truncated: inout Int) -> AttributeList {
-        guard !attributes.isEmpty else { return attributes }
-        var result = AttributeList()
-        result.storage.reserveCapacity(attributes.count)
-        for element in attributes {
-            var value = element.value
+    /// The attributes with the policy applied, or nil when nothing changed.
+    private func redact(_ attributes: AttributeList, truncated: inout Int) -> AttributeList? {
+        guard !attributes.isEmpty else { return nil }
+        var result: AttributeList?
+        for (index, element) in attributes.enumerated() {
+            var value: AttributeValue? = element.value
             if policy.contentKeys.contains(element.key) {
                 switch isLocalDestination && policy.content != .off ? .full : policy.content {
-                case .off: continue
+                case .off: value = nil
                 case .full: break
-                case .truncated(let limit): value = truncate(value, to: limit, truncated: &truncated)
+                case .truncated(let limit): value = truncate(element.value, to: limit, truncated: &truncated)
                 }
             }
-            value = redactValue(value)
-            if let hook = policy.hook {
-                guard let replaced = hook(element.key, value) else { continue }
-                value = replaced
+            if let current = value {
+                var next: AttributeValue? = redactValue(current)
+                if let hook = policy.hook, let redacted = next { next = hook(element.key, redacted) }
+                if let kept = next { next = truncate(kept, to: policy.maxValueLength, truncated: &truncated) }
+                value = next
             }
-            value = truncate(value, to: policy.maxValueLength, truncated: &truncated)
-            result.storage.append(AttributeList.Element(key: element.key, value: value))
+            if result == nil, value != element.value {
+                // The first change: from here on the list is rebuilt.
+                var copy = AttributeList()
+                copy.storage.reserveCapacity(attributes.count)
+                copy.storage.append(contentsOf: attributes.storage[..<index])
+                result = copy
+            }
+            if result != nil, let value {
+                result?.storage.append(AttributeList.Element(key: element.key, value: value))
+            }
         }
         return result
     }
