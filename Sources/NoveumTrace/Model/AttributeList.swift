@@ -56,7 +56,11 @@ public struct AttributeList: Sendable, Hashable, RandomAccessCollection, Express
     /// Replaces the value of `key` if the list has it; returns whether it did.
     @usableFromInline
     mutating func replaceValue(forKey key: String, with value: AttributeValue) -> Bool {
-        guard let index = storage.firstIndex(where: { $0.key == key }) else { return false }
+        // Lengths first: a length is read in a few instructions, a string comparison is a library call.
+        let length = key.utf8.count
+        guard let index = storage.firstIndex(where: { $0.key.utf8.count == length && $0.key == key }) else {
+            return false
+        }
         storage[index].value = value
         return true
     }
@@ -68,9 +72,18 @@ public struct AttributeList: Sendable, Hashable, RandomAccessCollection, Express
             if let attribute = value.attributeValue { self[key] = attribute }
             return
         }
-        storage.reserveCapacity(storage.count + dictionary.count)
-        for key in dictionary.keys.sorted() {
-            if let attribute = dictionary[key]?.attributeValue { self[key] = attribute }
+        var pairs: [(key: String, value: AttributeValue)] = []
+        pairs.reserveCapacity(dictionary.count)
+        for (key, value) in dictionary {
+            if let attribute = value.attributeValue { pairs.append((key, attribute)) }
+        }
+        pairs.sort { $0.key < $1.key }
+        storage.reserveCapacity(storage.count + pairs.count)
+        if storage.isEmpty {
+            // Keys of a dictionary are distinct: nothing to replace.
+            for pair in pairs { storage.append(Element(key: pair.key, value: pair.value)) }
+        } else {
+            for pair in pairs { self[pair.key] = pair.value }
         }
     }
 

@@ -5,10 +5,21 @@ struct Redactor: Sendable {
     /// Whether the destination is local (full content allowed).
     let isLocalDestination: Bool
 
+    /// The content keys as an array: for the handful there are, comparing lengths first beats hashing every
+    /// attribute key of every span.
+    private let contentKeys: [String]
+
     init(policy: RedactionPolicy, isLocalDestination: Bool) {
         self.policy = policy
         self.scanner = SensitiveDataScanner(patterns: policy.patterns)
         self.isLocalDestination = isLocalDestination
+        self.contentKeys = Array(policy.contentKeys)
+    }
+
+    private func isContentKey(_ key: String) -> Bool {
+        let length = key.utf8.count
+        for candidate in contentKeys where candidate.utf8.count == length && candidate == key { return true }
+        return false
     }
 
     /// Whether applying the policy can change anything.
@@ -57,7 +68,7 @@ struct Redactor: Sendable {
         var result: AttributeList?
         for (index, element) in attributes.enumerated() {
             var value: AttributeValue? = element.value
-            if policy.contentKeys.contains(element.key) {
+            if isContentKey(element.key) {
                 switch isLocalDestination && policy.content != .off ? .full : policy.content {
                 case .off: value = nil
                 case .full: break
