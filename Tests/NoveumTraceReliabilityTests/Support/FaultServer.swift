@@ -15,7 +15,7 @@ import Darwin
 /// its own thread; ``stop()`` closes the listening socket and releases waiting connections.
 final class FaultServer: Sendable {
     /// What the server does with each request.
-    enum Behavior: Sendable, CustomStringConvertible {
+    indirect enum Behavior: Sendable, CustomStringConvertible {
         /// A complete response: this status, these headers, this body.
         case respond(status: Int, headers: [String: String] = [:], body: [UInt8] = [])
         /// Reads the request, then closes the connection without a byte of answer.
@@ -26,6 +26,8 @@ final class FaultServer: Sendable {
         case garbage
         /// Answers 200 after `seconds` (or when the server stops, whichever comes first).
         case answerAfter(seconds: Double)
+        /// Each block of `every` requests behaves as the next element of `behaviors`, in turn: a flapping backend.
+        case cycle([Behavior], every: Int)
 
         var description: String {
             switch self {
@@ -35,6 +37,7 @@ final class FaultServer: Sendable {
             case .closeMidResponse: "connection closed mid-response"
             case .garbage: "non-HTTP bytes"
             case .answerAfter(let seconds): "answer after \(Int(seconds)) s"
+            case .cycle(let behaviors, let every): "every \(every) requests in turn: \(behaviors)"
             }
         }
     }
@@ -123,7 +126,14 @@ final class FaultServer: Sendable {
     private func serve(_ connection: Int32) {
         defer { close(connection) }
         guard readRequest(connection) else { return }
-        requestCount.withLock { $0 += 1 }
+        let index = requestCount.withLock { count -> Int in
+            defer { count += 1 }
+            return count
+        }
+        var behavior = self.behavior
+        if case .cycle(let behaviors, let every) = behavior, !behaviors.isEmpty {
+            behavior = behaviors[(index / max(1, every)) % behaviors.count]
+        }
         switch behavior {
         case .respond(let status, let headers, let body):
             var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
@@ -141,6 +151,8 @@ final class FaultServer: Sendable {
             _ = release.wait(timeout: .now() + seconds)
             waiting.withLock { $0 -= 1 }
             write(connection, Array("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
+        case .cycle:
+            write(connection, Array("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8))
         }
     }
 
