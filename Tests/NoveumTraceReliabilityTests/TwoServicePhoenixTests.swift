@@ -15,7 +15,7 @@ struct ServiceTracingMiddleware<Context: RequestContext>: RouterMiddleware {
 
     struct FieldsExtractor: Extractor {
         func extract(key: String, from carrier: HTTPFields) -> String? {
-            HTTPField.Name(key).flatMap { carrier[$0] }
+            HTTPFields.Element.Name(key).flatMap { carrier[$0] }
         }
     }
 
