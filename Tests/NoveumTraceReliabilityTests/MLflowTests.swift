@@ -25,8 +25,8 @@ struct MLflowTests {
             .init(endpoint: base + "/v1/traces", protocol: otlpProtocol, headers: ["x-mlflow-experiment-id": "0"]),
             environment: [:])
         let client = try NoveumClient(project: service, environment: "ci", config: .init(exporters: [exporter]))
-        let traceID = await client.traceAgent("planner") { agent in
-            await client.traceLLM(model: "gpt-4o-mini", provider: "openai") { span in
+        let traceID = client.traceAgent("planner") { agent in
+            client.traceLLM(model: "gpt-4o-mini", provider: "openai") { span in
                 span.setUsage(input: 12, output: 3)
             }
             return agent.traceID

@@ -46,7 +46,7 @@ struct SecurityTests {
                     apiKey: distinctiveKey, project: "security", environment: "ci", endpoint: noveumServer.endpoint,
                     serviceVersion: nil, config: config, processEnvironment: [:])
                 for i in 0..<20 {
-                    await client.traceLLM(model: "gpt-4o", provider: "openai") { span in
+                    client.traceLLM(model: "gpt-4o", provider: "openai") { span in
                         span.setAttribute("i", i)
                         span.recordException(ValueError())
                     }
@@ -248,7 +248,7 @@ final class SelfSignedTLSServer {
         port = probe.port
         probe.release()
         log = folder.appendingPathComponent("server.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

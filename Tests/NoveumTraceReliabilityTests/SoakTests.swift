@@ -52,10 +52,9 @@ struct SoakTests {
             let warmUpEnd = clock.now + .seconds(max(10, seconds / 5))
             var baseline = 0
             var peakAfterWarmUp = 0
-            var samples: [Int] = []
             while clock.now < end {
                 for i in 0..<200 {
-                    await client.traceLLM(model: "gpt-4o-mini", provider: "openai") { span in
+                    client.traceLLM(model: "gpt-4o-mini", provider: "openai") { span in
                         span.setUsage(input: 100 + i, output: 20)
                         span.setAttribute("llm.input.messages", String(repeating: "x", count: 512))
                     }
@@ -66,7 +65,6 @@ struct SoakTests {
                     baseline = resident
                 } else {
                     peakAfterWarmUp = max(peakAfterWarmUp, resident)
-                    samples.append(resident)
                 }
                 let stats = client.stats
                 for exporter in stats.exporters {

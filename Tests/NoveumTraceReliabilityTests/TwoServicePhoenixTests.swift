@@ -81,7 +81,7 @@ struct TwoServicePhoenixTests {
         let llmRouter = Router()
         llmRouter.middlewares.add(ServiceTracingMiddleware(client: llmClient))
         llmRouter.post("/complete") { _, _ -> String in
-            await llmClient.traceLLM(model: "gpt-4o-mini", provider: "openai") { span in
+            llmClient.traceLLM(model: "gpt-4o-mini", provider: "openai") { span in
                 span.setUsage(input: 21, output: 8)
                 span.setAttributes(["input.value": "hello?", "output.value": "hi!"])
                 return "hi!"
