@@ -96,3 +96,25 @@ let package = Package(
         ),
     ]
 )
+
+// Reliability suite (issue 8): fault injection, bad input, security and interop tests (see RELIABILITY.md).
+// Test-only: no library product depends on these.
+package.dependencies += [
+    .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+]
+package.targets += [
+    .testTarget(
+        name: "NoveumTraceReliabilityTests",
+        dependencies: [
+            "NoveumTrace",
+            "NoveumTraceTesting",
+            "NoveumTraceOTLP",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Tracing", package: "swift-distributed-tracing"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]
+    ),
+]

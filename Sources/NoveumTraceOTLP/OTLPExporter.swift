@@ -97,7 +97,7 @@ public final class OTLPExporter: SpanExporter {
             logger.warning(
                 "OTLP export failed: the endpoint answered HTTP \(response.status)",
                 metadata: [
-                    "endpoint": "\(settings.endpoint)", "spans": "\(spanCount)",
+                    "endpoint": "\(HTTPURLCheck.redacted(settings.endpoint))", "spans": "\(spanCount)",
                     "body": "\(Self.snippet(response.body))",
                 ])
             let reason: DropReason = response.status == 413 ? .payloadTooLarge : .exportFailed
@@ -110,11 +110,11 @@ public final class OTLPExporter: SpanExporter {
         if rejected > 0 {
             logger.warning(
                 "OTLP export partly rejected: the endpoint refused \(rejected) of \(spanCount) spans",
-                metadata: ["endpoint": "\(settings.endpoint)", "message": "\(partial.errorMessage)"])
+                metadata: ["endpoint": "\(HTTPURLCheck.redacted(settings.endpoint))", "message": "\(partial.errorMessage)"])
         } else if !partial.errorMessage.isEmpty {
             logger.warning(
                 "OTLP export accepted with a warning from the endpoint",
-                metadata: ["endpoint": "\(settings.endpoint)", "message": "\(partial.errorMessage)"])
+                metadata: ["endpoint": "\(HTTPURLCheck.redacted(settings.endpoint))", "message": "\(partial.errorMessage)"])
         }
         return .dropped(rejected, reason: .exportFailed)
     }

@@ -158,10 +158,10 @@ extension OTLPExporter {
         public let compression: OTLPCompression
         public let timeout: Duration
 
-        /// The settings with header values masked.
+        /// The settings with header values masked, and the endpoint without user information or query.
         public var description: String {
             let names = headers.map { "\($0.name): <redacted>" }.joined(separator: ", ")
-            return "OTLPExporter.Settings(endpoint: \(endpoint), protocol: \(`protocol`), headers: [\(names)], "
+            return "OTLPExporter.Settings(endpoint: \(HTTPURLCheck.redacted(endpoint)), protocol: \(`protocol`), headers: [\(names)], "
                 + "compression: \(compression), timeout: \(timeout))"
         }
     }

@@ -20,9 +20,9 @@ public struct ClientSettings: Sendable, Hashable, CustomStringConvertible {
     /// Whether an API key is configured.
     public var hasAPIKey: Bool { apiKey != nil }
 
-    /// The settings with the API key masked.
+    /// The settings with the API key masked, and the endpoint without user information or query.
     public var description: String {
-        "ClientSettings(project: \(project), environment: \(environment), endpoint: \(endpoint), "
+        "ClientSettings(project: \(project), environment: \(environment), endpoint: \(HTTPURLCheck.redacted(endpoint)), "
             + "serviceVersion: \(serviceVersion ?? "nil"), apiKey: \(apiKey == nil ? "none" : "<redacted>"))"
     }
 

@@ -141,7 +141,8 @@ public struct LLMResponseSummary: Sendable, Hashable {
             if block["cache_read_input_tokens"] != nil || block["cache_creation_input_tokens"] != nil,
                block["prompt_tokens"] == nil, let input = usage.inputTokens
             {
-                usage.inputTokens = input + (usage.cacheReadTokens ?? 0) + (usage.cacheCreationTokens ?? 0)
+                usage.inputTokens = input.addingSaturated(usage.cacheReadTokens ?? 0)
+                    .addingSaturated(usage.cacheCreationTokens ?? 0)
             }
             // Cohere v2: usage.tokens / usage.billed_units.
             if usage.inputTokens == nil, let tokens = (block["tokens"] ?? block["billed_units"]) as? [String: Any] {
@@ -154,7 +155,7 @@ public struct LLMResponseSummary: Sendable, Hashable {
             usage.inputTokens = meta.int("promptTokenCount")
             let candidates = meta.int("candidatesTokenCount")
             let thoughts = meta.int("thoughtsTokenCount")
-            usage.outputTokens = candidates.map { $0 + (thoughts ?? 0) } ?? thoughts
+            usage.outputTokens = candidates.map { $0.addingSaturated(thoughts ?? 0) } ?? thoughts
             usage.totalTokens = meta.int("totalTokenCount")
             usage.cacheReadTokens = meta.int("cachedContentTokenCount")
             usage.reasoningTokens = thoughts

@@ -7,9 +7,9 @@ public struct LLMUsage: Sendable, Hashable {
     public var inputTokens: Int?
     /// Tokens generated, including reasoning tokens.
     public var outputTokens: Int?
-    /// The provider's total, or input + output.
+    /// The provider's total, or input + output (at most `Int.max`).
     public var totalTokens: Int? {
-        get { _totalTokens ?? inputTokens.flatMap { input in outputTokens.map { input + $0 } } }
+        get { _totalTokens ?? inputTokens.flatMap { input in outputTokens.map { input.addingSaturated($0) } } }
         set { _totalTokens = newValue }
     }
     /// Prompt tokens served from the provider's cache.

@@ -261,15 +261,7 @@ public struct HTTPSpanSender: Sendable {
 
     /// The URL without its query, fragment or user information, for logs.
     static func redacted(_ url: String) -> String {
-        var text = Substring(url)
-        if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<cut] }
-        if let scheme = text.range(of: "://") {
-            let authorityEnd = text[scheme.upperBound...].firstIndex(of: "/") ?? text.endIndex
-            if let at = text[scheme.upperBound..<authorityEnd].lastIndex(of: "@") {
-                text = text[..<scheme.upperBound] + text[text.index(after: at)...]
-            }
-        }
-        return String(text)
+        HTTPURLCheck.redacted(url)
     }
 
     /// A short description of a transport error.

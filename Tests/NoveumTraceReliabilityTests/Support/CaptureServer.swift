@@ -1,0 +1,1 @@
+../../NoveumTraceExportTests/Support/CaptureServer.swift

@@ -1,0 +1,1 @@
+../../NoveumTraceOTLPTests/Support/ExternalProcess.swift

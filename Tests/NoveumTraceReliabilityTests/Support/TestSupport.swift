@@ -1,0 +1,1 @@
+../../NoveumTraceExportTests/Support/TestSupport.swift
