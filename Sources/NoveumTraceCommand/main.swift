@@ -1,3 +1,3 @@
 import NoveumTraceCLI
 
-await NoveumTraceCommand.main()
+await NoveumTraceCommand.runFromCommandLine()
