@@ -8,6 +8,9 @@ import Hummingbird
 struct LoopbackHostMiddleware<Context: RequestContext>: RouterMiddleware {
     let allowedHosts: Set<String>
 
+    /// HTTP/1 servers move `Host` into the request's authority; a request built another way may keep the field.
+    static var hostField: HTTPFields.Element.Name { HTTPFields.Element.Name("Host")! }
+
     init(allowedHosts: [String]) {
         self.allowedHosts = Set(allowedHosts.map { $0.lowercased() })
     }
@@ -15,7 +18,7 @@ struct LoopbackHostMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if let authority = request.head.authority {
+        if let authority = request.head.authority ?? request.headers[Self.hostField] {
             let host = LoopbackHost.hostName(authority)
             guard LoopbackHost.isLoopback(host) || allowedHosts.contains(host) || allowedHosts.contains("*") else {
                 return Response(
