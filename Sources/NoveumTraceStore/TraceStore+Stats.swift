@@ -5,7 +5,7 @@ extension TraceStore {
     /// that started at or after `sinceNanos` (all when nil).
     ///
     /// Counts and sums are one grouped scan; each percentile is one ordered index lookup
-    /// (`ORDER BY duration_ns LIMIT 1 OFFSET k` on the `(model, duration_ns)` and `(name, duration_ns)` indexes).
+    /// (`ORDER BY duration_ns LIMIT 1 OFFSET k`), all on covering indexes.
     public func stats(sinceNanos: Int64? = nil, limit: Int = 50) throws -> StatsReport {
         try read { db in
             let traceCount =

@@ -113,7 +113,7 @@ struct CommandTests {
                 scheduleDelay: .seconds(600), exporters: [LocalSpoolExporter(directory: LocalTraceDirectory(path: folder))]))
         client.traceOperation("spooled-request") { _ in }
         #expect(await client.shutdown() == 0)
-        let output = try await run(["tail", "--dir", folder, "--last", "2", "--interval", "10", "--stop-after", "3"])
+        let output = try await run(["tail", "--dir", folder, "--last", "3", "--interval", "10", "--stop-after", "3"])
         #expect(output.contains(String(ids[1].prefix(12))))
         #expect(output.contains("spooled-request"))
     }

@@ -61,7 +61,8 @@ struct StoreQueryTests {
         #expect(trace.spans.count == 2)
         #expect(trace.spans[1].parentSpanID == trace.spans[0].spanID)
         #expect(trace.spans[1].attributes.contains { $0.key == "llm.model" })
-        #expect(try store.resolveTraceID(String(id.prefix(31))) == id)
+        #expect(try store.resolveTraceID(id.uppercased()) == id)
+        #expect(try store.resolveTraceID(String(id.prefix(31)) + "3") == id)
         #expect(throws: TraceStoreError.traceNotFound("ffff")) { try store.trace("ffff") }
         #expect {
             try store.trace("0000")

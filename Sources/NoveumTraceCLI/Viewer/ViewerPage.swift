@@ -227,9 +227,10 @@ async function renderTrace(id) {
   stamp();
   const t = trace.summary, rows = ordered(trace.spans);
   if (!state.selected || !trace.spans.some(s => s.span_id === state.selected)) {
+    // Start on the first failed span (errors first), else the first LLM call, else the root.
     const failed = trace.spans.find(s => s.status === "error" || s.status === "timeout");
-    state.selected = (rows[0] || {}).span ? rows[0].span.span_id : null;
-    if (failed && !state.selectedByUser) state.selected = rows[0].span.span_id;
+    const llm = trace.spans.find(s => s.model);
+    state.selected = (failed || llm || (rows[0] || {}).span || {}).span_id || null;
   }
   const total = Math.max(1, Number(t.duration_nanos)), start = Number(t.start_nanos);
   const tick = k => dur(total * k / 4);
@@ -252,7 +253,7 @@ async function renderTrace(id) {
         dur(s.duration_nanos) + "</div></div>";
     }).join("") + '</div><div class="card"><h3>Details</h3><div class="detail" id="detail"></div></div></div>';
   app.querySelectorAll(".span-row").forEach(row => row.addEventListener("click", () => {
-    state.selected = row.dataset.span; state.selectedByUser = true;
+    state.selected = row.dataset.span;
     app.querySelectorAll(".span-row").forEach(r => r.classList.toggle("sel", r === row));
     renderDetail(trace.spans.find(s => s.span_id === state.selected));
   }));
