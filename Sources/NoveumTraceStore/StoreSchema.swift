@@ -45,6 +45,8 @@ enum StoreSchema {
                     CREATE INDEX traces_name ON traces(name, start_ns);
                     CREATE INDEX traces_session ON traces(session_id, start_ns);
                     CREATE INDEX traces_seq ON traces(seq);
+                    CREATE INDEX traces_duration ON traces(duration_ns);
+                    CREATE INDEX traces_cost ON traces(cost);
                     CREATE TABLE spans (
                       trace_id TEXT NOT NULL,
                       span_id TEXT NOT NULL,

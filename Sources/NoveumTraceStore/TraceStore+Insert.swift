@@ -88,7 +88,7 @@ extension TraceStore {
           SUM(status IN ('error', 'timeout')), COUNT(*),
           (SELECT model FROM spans WHERE trace_id = ?1 AND model IS NOT NULL ORDER BY start_ns LIMIT 1),
           (SELECT group_concat(model, ',') FROM
-             (SELECT DISTINCT model FROM spans WHERE trace_id = ?1 AND model IS NOT NULL)),
+             (SELECT DISTINCT model FROM spans WHERE trace_id = ?1 AND model IS NOT NULL ORDER BY model)),
           COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cost), 0),
           (SELECT session_id FROM spans WHERE trace_id = ?1 AND session_id IS NOT NULL ORDER BY start_ns LIMIT 1),
           (SELECT user_id FROM spans WHERE trace_id = ?1 AND user_id IS NOT NULL ORDER BY start_ns LIMIT 1),
