@@ -12,10 +12,16 @@ import GRDB
 /// `stats` reads only the covering indexes `spans_model_stats` and `spans_name_stats` (grouped, in duration order,
 /// with the time, status, tokens and cost columns), never the span rows: 100,000 traces summarise in well under a
 /// second.
+///
+/// The version lives in `PRAGMA user_version`. ``migrate(_:)`` runs in an `IMMEDIATE` transaction, so when several
+/// processes open a new store at once exactly one creates the tables and the others see them.
 enum StoreSchema {
-    static func migrator() -> DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
+    /// The schema version this code writes.
+    static let version = 1
+
+    static func migrate(_ db: Database) throws {
+        let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        if current < 1 {
             try db.execute(
                 sql: """
                     CREATE TABLE traces (
@@ -104,6 +110,6 @@ enum StoreSchema {
                     );
                     """)
         }
-        return migrator
+        try db.execute(sql: "PRAGMA user_version = \(version)")
     }
 }

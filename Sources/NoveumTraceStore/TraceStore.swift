@@ -52,11 +52,27 @@ public final class TraceStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try StoreSchema.migrator().migrate(pool)
-        } catch {
-            throw Self.mapped(error, path: path)
+        pool = try Self.openPool(path: path, configuration: configuration)
+        try write(StoreSchema.migrate)
+    }
+
+    /// Opens the pool, retrying while another process holds the lock that switching a new file to WAL needs
+    /// (SQLite reports that as busy at once, without its busy handler).
+    private static func openPool(path: String, configuration: GRDB.Configuration) throws -> DatabasePool {
+        let deadline = ContinuousClock.now + .seconds(busyTimeout)
+        var delay = 5_000  // microseconds
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError
+                where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED)
+                && ContinuousClock.now < deadline
+            {
+                usleep(UInt32(delay))
+                delay = min(delay * 2, 200_000)
+            } catch {
+                throw mapped(error, path: path)
+            }
         }
     }
 

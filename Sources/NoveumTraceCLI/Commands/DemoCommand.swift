@@ -19,6 +19,8 @@ struct DemoCommand: AsyncParsableCommand {
     var synthetic: Int?
     @Flag(help: "Use the built-in model even when OPENAI_BASE_URL or OPENAI_API_KEY is set.") var offline = false
     @Flag(name: .customLong("no-latency"), help: .hidden) var noLatency = false
+    @Flag(name: .customLong("via-spool"), help: "Record through the spool, as an app with no API key does, then ingest.")
+    var viaSpool = false
     @Flag(help: "Do not print the trace.") var quiet = false
     @Flag(help: "Print JSON for scripts.") var json = false
 
@@ -47,9 +49,11 @@ struct DemoCommand: AsyncParsableCommand {
         let model: any ChatModel =
             (offline ? nil : OpenAICompatibleChatModel.fromEnvironment(environment))
             ?? DeterministicChatModel(simulateLatency: !noLatency)
+        let exporter: any SpanExporter =
+            viaSpool ? LocalSpoolExporter(directory: store.directory) : LocalStoreExporter(store: traceStore)
         let client = try NoveumClient(
             apiKey: nil, project: "demo", environment: "development",
-            config: Configuration(scheduleDelay: .seconds(600), exporters: [LocalStoreExporter(store: traceStore)]))
+            config: Configuration(scheduleDelay: .seconds(600), exporters: [exporter]))
         let workflow = DemoWorkflow(model: model)
         let queries = [
             "How does distributed tracing work?", "What should an LLM span record?", "Why sample traces?",
@@ -63,6 +67,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let undelivered = await client.shutdown(timeout: .seconds(30))
         guard undelivered == 0 else { throw CLIError("\(undelivered) spans could not be written to \(traceStore.path)") }
+        if viaSpool { try traceStore.ingestSpool() }
         if json {
             terminal.line(try Format.json(["trace_ids": traceIDs]))
             return
