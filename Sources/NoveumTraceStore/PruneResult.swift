@@ -4,5 +4,6 @@ public struct PruneResult: Sendable, Hashable, Codable {
     public var deletedTraces: Int
     /// The database and WAL size before and after, in bytes.
     public var bytesBefore: Int64
+    /// See ``bytesBefore``.
     public var bytesAfter: Int64
 }

@@ -6,5 +6,6 @@ public struct TracePage: Sendable, Hashable, Codable {
     public var total: Int
     /// The page's position and size.
     public var offset: Int
+    /// See ``offset``.
     public var limit: Int
 }

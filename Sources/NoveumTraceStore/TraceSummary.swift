@@ -8,26 +8,35 @@ public struct TraceSummary: Sendable, Hashable, Codable {
     public var name: String
     /// Start and end, in nanoseconds since the Unix epoch, and the duration.
     public var startNanos: Int64
+    /// See ``startNanos``.
     public var endNanos: Int64
+    /// See ``startNanos``.
     public var durationNanos: Int64
     /// `ok`, or `error` when a span failed.
     public var status: String
     /// Failed spans, and all spans.
     public var errorCount: Int
+    /// See ``errorCount``.
     public var spanCount: Int
     /// The first model called, and every model, comma-separated.
     public var model: String?
+    /// See ``model``.
     public var models: String?
     /// Tokens and cost summed over the spans.
     public var inputTokens: Int64
+    /// See ``inputTokens``.
     public var outputTokens: Int64
+    /// See ``inputTokens``.
     public var cost: Double
     /// The first `session.id` and `user.id` seen.
     public var sessionID: String?
+    /// See ``sessionID``.
     public var userID: String?
     /// Who recorded it.
     public var project: String
+    /// See ``project``.
     public var environment: String
+    /// See ``project``.
     public var service: String
     /// Grows with every update of the trace: `tail` follows it.
     public var sequence: Int64

@@ -15,6 +15,7 @@ public struct NoveumTraceCommand: AsyncParsableCommand {
             ExportCommand.self, PruneCommand.self, ServeCommand.self,
         ])
 
+    /// Creates the command (ArgumentParser fills it from the command line).
     public init() {}
 }
 

@@ -2,8 +2,10 @@
 public struct ChatMessage: Sendable, Hashable, Codable {
     /// `system`, `user` or `assistant`.
     public var role: String
+    /// The message text.
     public var content: String
 
+    /// Creates a message.
     public init(role: String, content: String) {
         self.role = role
         self.content = content
@@ -12,12 +14,16 @@ public struct ChatMessage: Sendable, Hashable, Codable {
 
 /// A model's answer and what it cost in tokens.
 public struct ChatReply: Sendable, Hashable {
+    /// The generated text.
     public var text: String
     /// The model that answered (may differ from the one asked for).
     public var model: String
+    /// Tokens read and written.
     public var inputTokens: Int
+    /// See ``inputTokens``.
     public var outputTokens: Int
 
+    /// Creates a reply.
     public init(text: String, model: String, inputTokens: Int, outputTokens: Int) {
         self.text = text
         self.model = model

@@ -20,6 +20,7 @@ public struct DemoWorkflow: Sendable {
         "A vector search ranks documents by similarity to the query embedding.",
     ]
 
+    /// Creates the workflow calling `model`.
     public init(model: any ChatModel) {
         self.model = model
     }

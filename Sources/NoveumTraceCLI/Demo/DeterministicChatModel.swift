@@ -6,6 +6,7 @@ public struct DeterministicChatModel: ChatModel {
     /// Whether to wait the simulated latency (off in tests).
     public var simulateLatency: Bool
 
+    /// Creates the model; `simulateLatency` waits a deterministic time per reply.
     public init(simulateLatency: Bool = true) {
         self.simulateLatency = simulateLatency
     }

@@ -12,6 +12,7 @@ public struct OpenAICompatibleChatModel: ChatModel {
     /// Sent as a bearer token when set.
     public var apiKey: String?
 
+    /// Creates a model client for `baseURL`.
     public init(baseURL: URL, apiKey: String?) {
         self.baseURL = baseURL
         self.apiKey = apiKey

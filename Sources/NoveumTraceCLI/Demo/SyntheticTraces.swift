@@ -64,9 +64,11 @@ public enum SyntheticTraces {
                 progress(index + 1)
             }
         }
-        try store.insert(records)
-        spans += records.count
-        progress(count)
+        if !records.isEmpty {
+            try store.insert(records)
+            spans += records.count
+            progress(count)
+        }
         return spans
     }
 }
