@@ -118,3 +118,52 @@ package.targets += [
         ]
     ),
 ]
+
+// Local store, CLI and viewer (issue 7)
+//
+// `NoveumTraceStore` (SQLite through GRDB) ingests the JSON-lines spool that the core's `LocalSpoolExporter` writes
+// and answers queries; the core never depends on it. `noveum-trace` is the command (`demo`, `list`, `show`, `tail`,
+// `stats`, `export`, `prune`, `serve`); its logic lives in the `NoveumTraceCLI` library so tests run it in-process.
+// Hummingbird (the local viewer) is a dependency of the CLI target only.
+package.dependencies += [
+    .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+]
+package.products += [
+    .library(name: "NoveumTraceStore", targets: ["NoveumTraceStore"]),
+    .executable(name: "noveum-trace", targets: ["NoveumTraceCommand"]),
+]
+package.targets += [
+    .target(
+        name: "NoveumTraceStore",
+        dependencies: ["NoveumTrace", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    .target(
+        name: "NoveumTraceCLI",
+        dependencies: [
+            "NoveumTrace",
+            "NoveumTraceStore",
+            "NoveumTraceOTLP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]
+    ),
+    .executableTarget(
+        name: "NoveumTraceCommand",
+        dependencies: ["NoveumTraceCLI"]
+    ),
+    .testTarget(
+        name: "NoveumTraceStoreTests",
+        dependencies: ["NoveumTrace", "NoveumTraceStore"]
+    ),
+    .testTarget(
+        name: "NoveumTraceCLITests",
+        dependencies: [
+            "NoveumTrace",
+            "NoveumTraceStore",
+            "NoveumTraceCLI",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]
+    ),
+]

@@ -1,0 +1,69 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A real model behind an OpenAI-compatible `POST {baseURL}/chat/completions` endpoint (OpenAI, a local server,
+/// a gateway). The demo uses it when `OPENAI_BASE_URL` or `OPENAI_API_KEY` is set.
+public struct OpenAICompatibleChatModel: ChatModel {
+    /// The API base, for example `https://api.openai.com/v1` or `http://127.0.0.1:8080/v1`.
+    public var baseURL: URL
+    /// Sent as a bearer token when set.
+    public var apiKey: String?
+
+    /// Creates a model client for `baseURL`.
+    public init(baseURL: URL, apiKey: String?) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+    }
+
+    /// The model configured by `OPENAI_BASE_URL` (default `https://api.openai.com/v1`) and `OPENAI_API_KEY`, or
+    /// nil when neither is set.
+    public static func fromEnvironment(_ environment: [String: String]) -> OpenAICompatibleChatModel? {
+        let base = environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let key = environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        guard base != nil || key != nil, let url = URL(string: base ?? "https://api.openai.com/v1") else { return nil }
+        return OpenAICompatibleChatModel(baseURL: url, apiKey: key)
+    }
+
+    public var provider: String { "openai" }
+
+    private struct Request: Encodable {
+        var model: String
+        var messages: [ChatMessage]
+    }
+
+    private struct Response: Decodable {
+        struct Choice: Decodable {
+            struct Message: Decodable { var content: String? }
+            var message: Message
+        }
+        struct Usage: Decodable {
+            var prompt_tokens: Int?
+            var completion_tokens: Int?
+        }
+        var model: String?
+        var choices: [Choice]
+        var usage: Usage?
+    }
+
+    public func complete(model: String, messages: [ChatMessage]) async throws -> ChatReply {
+        var request = URLRequest(url: baseURL.appendingPathComponent("chat/completions"))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
+        request.httpBody = try JSONEncoder().encode(Request(model: model, messages: messages))
+        request.timeoutInterval = 60
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            throw CLIError("The model endpoint answered HTTP \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
+        }
+        let decoded = try JSONDecoder().decode(Response.self, from: data)
+        let text = decoded.choices.first?.message.content ?? ""
+        return ChatReply(
+            text: text, model: decoded.model ?? model, inputTokens: decoded.usage?.prompt_tokens ?? 0,
+            outputTokens: decoded.usage?.completion_tokens ?? 0)
+    }
+}

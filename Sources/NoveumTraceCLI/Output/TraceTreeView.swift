@@ -1,0 +1,81 @@
+import NoveumTraceStore
+
+/// The tree `show` prints: each span indented under its parent, with a bar placing it on the trace's timeline,
+/// its duration, status, tokens and cost, and errors highlighted with their message.
+enum TraceTreeView {
+    static let barWidth = 24
+
+    static func render(_ trace: StoredTrace, _ terminal: Terminal) -> String {
+        let summary = trace.summary
+        var out = ""
+        let failed = summary.status == "error"
+        out += terminal.styled("Trace ", .bold) + terminal.styled(summary.traceID, .cyan) + "  "
+            + terminal.styled(summary.name, .bold) + "\n"
+        var facts = [
+            Format.time(nanos: summary.startNanos), Format.duration(nanos: summary.durationNanos),
+            "\(summary.spanCount) spans",
+            terminal.styled(failed ? "error (\(summary.errorCount) failed)" : "ok", failed ? .boldRed : .green),
+        ]
+        if summary.inputTokens + summary.outputTokens > 0 {
+            facts.append("tokens \(summary.inputTokens) in / \(summary.outputTokens) out")
+        }
+        if summary.cost > 0 { facts.append("cost " + Format.cost(summary.cost)) }
+        if let session = summary.sessionID { facts.append("session " + session) }
+        if let user = summary.userID { facts.append("user " + user) }
+        facts.append("service " + summary.service)
+        out += "  " + facts.joined(separator: "  ·  ") + "\n\n"
+
+        let ids = Set(trace.spans.map(\.spanID))
+        var children: [String: [StoredSpan]] = [:]
+        var roots: [StoredSpan] = []
+        for span in trace.spans {
+            if let parent = span.parentSpanID, ids.contains(parent) {
+                children[parent, default: []].append(span)
+            } else {
+                roots.append(span)
+            }
+        }
+        var rows: [(prefix: String, span: StoredSpan)] = []
+        func walk(_ span: StoredSpan, prefix: String, childPrefix: String) {
+            rows.append((prefix, span))
+            let kids = children[span.spanID] ?? []
+            for (index, child) in kids.enumerated() {
+                let last = index == kids.count - 1
+                walk(child, prefix: childPrefix + (last ? "└─ " : "├─ "), childPrefix: childPrefix + (last ? "   " : "│  "))
+            }
+        }
+        for root in roots { walk(root, prefix: "", childPrefix: "") }
+
+        let nameWidth = min(56, max(20, rows.map { $0.prefix.count + $0.span.name.count }.max() ?? 20))
+        let start = summary.startNanos
+        let total = max(1, summary.durationNanos)
+        for (prefix, span) in rows {
+            let label = Format.cell(prefix + span.name, nameWidth)
+            let from = Int(Double(span.startNanos - start) / Double(total) * Double(barWidth))
+            let length = max(1, Int((Double(span.durationNanos) / Double(total) * Double(barWidth)).rounded()))
+            let lead = min(max(0, from), barWidth - 1)
+            let fill = min(length, barWidth - lead)
+            let bar =
+                String(repeating: " ", count: lead) + String(repeating: "█", count: fill)
+                + String(repeating: " ", count: barWidth - lead - fill)
+            let status = span.isFailure ? terminal.styled(Format.cell(span.status.uppercased(), 6), .boldRed)
+                : terminal.styled(Format.cell(span.status, 6), span.status == "ok" ? .green : .dim)
+            var line = (span.isFailure ? terminal.styled(label, .red) : label) + " "
+                + terminal.styled("▏" + bar + "▕", span.isFailure ? .red : .blue) + " "
+                + Format.cell(Format.duration(nanos: span.durationNanos), 8, right: true) + "  " + status
+            if span.inputTokens != nil || span.outputTokens != nil {
+                line += "  " + terminal.styled(
+                    "\(span.inputTokens ?? 0)→\(span.outputTokens ?? 0) tok", .magenta)
+            }
+            if let cost = span.cost, cost > 0 { line += "  " + terminal.styled(Format.cost(cost), .yellow) }
+            out += line + "\n"
+            if span.isFailure {
+                let indent = String(repeating: " ", count: min(prefix.count, nameWidth)) + "   "
+                let message = [span.exceptionType, span.exceptionMessage ?? span.statusMessage]
+                    .compactMap { $0 }.joined(separator: ": ")
+                if !message.isEmpty { out += indent + terminal.styled("✗ " + message, .boldRed) + "\n" }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,3 @@
+import NoveumTraceCLI
+
+await NoveumTraceCommand.runFromCommandLine()

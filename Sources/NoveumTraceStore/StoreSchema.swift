@@ -1,0 +1,115 @@
+import GRDB
+
+/// The store's tables and indexes, created by a migration so older stores are upgraded in place.
+///
+/// - `traces`: one row per trace, with derived columns (duration, status, model, tokens, cost, session, user) that
+///   the list, stats and session queries read without touching spans; `seq` grows with every update, for `tail`.
+/// - `spans`: one row per span, with the same derived columns per span.
+/// - `attributes`: every span attribute, typed (`s`, `i`, `d`, `b`, or `sa`/`ia`/`da`/`ba` holding JSON).
+/// - `events`: span events, their attributes as typed JSON.
+/// - `spool_state`: how far each spool file has been ingested.
+///
+/// `stats` reads only the covering indexes `spans_model_stats` and `spans_name_stats` (grouped, in duration order,
+/// with the time, status, tokens and cost columns), never the span rows: 100,000 traces summarise in well under a
+/// second.
+///
+/// The version lives in `PRAGMA user_version`. ``migrate(_:)`` runs in an `IMMEDIATE` transaction, so when several
+/// processes open a new store at once exactly one creates the tables and the others see them.
+enum StoreSchema {
+    /// The schema version this code writes.
+    static let version = 1
+
+    static func migrate(_ db: Database) throws {
+        let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        if current < 1 {
+            try db.execute(
+                sql: """
+                    CREATE TABLE traces (
+                      trace_id TEXT PRIMARY KEY NOT NULL,
+                      name TEXT NOT NULL,
+                      start_ns INTEGER NOT NULL,
+                      end_ns INTEGER NOT NULL,
+                      duration_ns INTEGER NOT NULL,
+                      status TEXT NOT NULL,
+                      error_count INTEGER NOT NULL,
+                      span_count INTEGER NOT NULL,
+                      model TEXT,
+                      models TEXT,
+                      input_tokens INTEGER NOT NULL,
+                      output_tokens INTEGER NOT NULL,
+                      cost REAL NOT NULL,
+                      session_id TEXT,
+                      user_id TEXT,
+                      project TEXT NOT NULL,
+                      environment TEXT NOT NULL,
+                      service TEXT NOT NULL,
+                      resource TEXT NOT NULL,
+                      seq INTEGER NOT NULL
+                    );
+                    CREATE INDEX traces_start ON traces(start_ns);
+                    CREATE INDEX traces_status ON traces(status, start_ns);
+                    CREATE INDEX traces_name ON traces(name, start_ns);
+                    CREATE INDEX traces_session ON traces(session_id, start_ns);
+                    CREATE INDEX traces_seq ON traces(seq);
+                    CREATE INDEX traces_duration ON traces(duration_ns);
+                    CREATE INDEX traces_cost ON traces(cost);
+                    CREATE TABLE spans (
+                      trace_id TEXT NOT NULL,
+                      span_id TEXT NOT NULL,
+                      parent_span_id TEXT,
+                      parent_remote INTEGER NOT NULL,
+                      sampled INTEGER NOT NULL,
+                      trace_state TEXT,
+                      name TEXT NOT NULL,
+                      kind TEXT NOT NULL,
+                      start_ns INTEGER NOT NULL,
+                      end_ns INTEGER NOT NULL,
+                      duration_ns INTEGER NOT NULL,
+                      status TEXT NOT NULL,
+                      status_message TEXT,
+                      model TEXT,
+                      input_tokens INTEGER,
+                      output_tokens INTEGER,
+                      cost REAL,
+                      session_id TEXT,
+                      user_id TEXT,
+                      exception_type TEXT,
+                      exception_message TEXT,
+                      exception_stack TEXT,
+                      links TEXT NOT NULL,
+                      dropped_attributes INTEGER NOT NULL,
+                      dropped_events INTEGER NOT NULL,
+                      PRIMARY KEY (trace_id, span_id)
+                    );
+                    CREATE INDEX spans_model_stats ON spans(model, duration_ns, start_ns, status, input_tokens,
+                      output_tokens, cost) WHERE model IS NOT NULL;
+                    CREATE INDEX spans_name_stats ON spans(name, duration_ns, start_ns, status, input_tokens,
+                      output_tokens, cost);
+                    CREATE INDEX spans_model_trace ON spans(model, trace_id) WHERE model IS NOT NULL;
+                    CREATE TABLE attributes (
+                      trace_id TEXT NOT NULL,
+                      span_id TEXT NOT NULL,
+                      position INTEGER NOT NULL,
+                      key TEXT NOT NULL,
+                      type TEXT NOT NULL,
+                      value,
+                      PRIMARY KEY (trace_id, span_id, position)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE events (
+                      trace_id TEXT NOT NULL,
+                      span_id TEXT NOT NULL,
+                      position INTEGER NOT NULL,
+                      name TEXT NOT NULL,
+                      time_ns INTEGER NOT NULL,
+                      attributes TEXT NOT NULL,
+                      PRIMARY KEY (trace_id, span_id, position)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE spool_state (
+                      path TEXT PRIMARY KEY NOT NULL,
+                      offset INTEGER NOT NULL
+                    );
+                    """)
+        }
+        try db.execute(sql: "PRAGMA user_version = \(version)")
+    }
+}

@@ -1,0 +1,98 @@
+import GRDB
+import NoveumTrace
+
+extension TraceStore {
+    /// Stores `records` in one transaction and updates the summaries of the traces they belong to.
+    ///
+    /// A span already stored (same trace id and span id) is replaced, so ingesting the same line twice keeps one
+    /// copy.
+    public func insert(_ records: [LocalSpanRecord]) throws {
+        guard !records.isEmpty else { return }
+        try write { db in try Self.insert(records, in: db) }
+    }
+
+    static func insert(_ records: [LocalSpanRecord], in db: Database) throws {
+        let spanStatement = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, parent_remote, sampled, trace_state,
+                  name, kind, start_ns, end_ns, duration_ns, status, status_message, model, input_tokens,
+                  output_tokens, cost, session_id, user_id, exception_type, exception_message, exception_stack,
+                  links, dropped_attributes, dropped_events)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let clearAttributes = try db.cachedStatement(sql: "DELETE FROM attributes WHERE trace_id = ? AND span_id = ?")
+        let clearEvents = try db.cachedStatement(sql: "DELETE FROM events WHERE trace_id = ? AND span_id = ?")
+        let attributeStatement = try db.cachedStatement(
+            sql: "INSERT INTO attributes (trace_id, span_id, position, key, type, value) VALUES (?, ?, ?, ?, ?, ?)")
+        let eventStatement = try db.cachedStatement(
+            sql: "INSERT INTO events (trace_id, span_id, position, name, time_ns, attributes) VALUES (?, ?, ?, ?, ?, ?)")
+        var touched: [String: LocalSpanRecord] = [:]
+        for record in records {
+            let span = record.span
+            let traceID = span.traceID.description
+            let spanID = span.spanID.description
+            let derived = DerivedSpanFields(span.attributes)
+            var links = "[]"
+            if !span.links.isEmpty {
+                links = "["
+                    + span.links.map { link in
+                        "{\"trace_id\":\"\(link.context.traceID)\",\"span_id\":\"\(link.context.spanID)\","
+                            + "\"attributes\":\(LocalSpanLineEncoder.encodeAttributes(link.attributes))}"
+                    }.joined(separator: ",") + "]"
+            }
+            let arguments: [(any DatabaseValueConvertible)?] = [
+                traceID, spanID, span.parentSpanID?.description, span.parentIsRemote, span.context.isSampled,
+                span.context.traceState, span.name, LocalSpanLineEncoder.kindName(span.kind),
+                Int64(clamping: span.startTimeNanos), Int64(clamping: span.endTimeNanos),
+                Int64(clamping: span.durationNanos), span.status.rawValue, span.statusMessage, derived.model,
+                derived.inputTokens, derived.outputTokens, derived.cost, derived.sessionID, derived.userID,
+                span.exception?.type, span.exception?.message, span.exception?.stackTrace, links,
+                span.droppedAttributeCount, span.droppedEventCount,
+            ]
+            try spanStatement.execute(arguments: StatementArguments(arguments))
+            try clearAttributes.execute(arguments: [traceID, spanID])
+            try clearEvents.execute(arguments: [traceID, spanID])
+            for (position, element) in span.attributes.enumerated() {
+                let (type, value) = StoredAttribute.column(element.value)
+                try attributeStatement.execute(arguments: [traceID, spanID, position, element.key, type, value])
+            }
+            for (position, event) in span.events.enumerated() {
+                try eventStatement.execute(arguments: [
+                    traceID, spanID, position, event.name, Int64(clamping: event.timeNanos),
+                    LocalSpanLineEncoder.encodeAttributes(event.attributes),
+                ])
+            }
+            touched[traceID] = record
+        }
+        let summary = try db.cachedStatement(sql: summarySQL)
+        let nextSeq = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM traces") ?? 0) + 1
+        for (offset, (traceID, record)) in touched.sorted(by: { $0.key < $1.key }).enumerated() {
+            try summary.execute(arguments: [
+                traceID, record.project, record.environment, record.resource.serviceName,
+                LocalSpanLineEncoder.encodeAttributes(record.resource.attributes), nextSeq + Int64(offset),
+            ])
+        }
+    }
+
+    /// Recomputes one trace's row from its spans: ?1 trace id, ?2 project, ?3 environment, ?4 service,
+    /// ?5 resource, ?6 sequence number.
+    static let summarySQL = """
+        INSERT OR REPLACE INTO traces (trace_id, name, start_ns, end_ns, duration_ns, status, error_count, span_count,
+          model, models, input_tokens, output_tokens, cost, session_id, user_id, project, environment, service,
+          resource, seq)
+        SELECT ?1,
+          (SELECT name FROM spans WHERE trace_id = ?1
+             ORDER BY (parent_span_id IS NULL OR parent_remote) DESC, start_ns LIMIT 1),
+          MIN(start_ns), MAX(end_ns), MAX(end_ns) - MIN(start_ns),
+          CASE WHEN SUM(status IN ('error', 'timeout')) > 0 THEN 'error' ELSE 'ok' END,
+          SUM(status IN ('error', 'timeout')), COUNT(*),
+          (SELECT model FROM spans WHERE trace_id = ?1 AND model IS NOT NULL ORDER BY start_ns LIMIT 1),
+          (SELECT group_concat(model, ',') FROM
+             (SELECT DISTINCT model FROM spans WHERE trace_id = ?1 AND model IS NOT NULL ORDER BY model)),
+          COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cost), 0),
+          (SELECT session_id FROM spans WHERE trace_id = ?1 AND session_id IS NOT NULL ORDER BY start_ns LIMIT 1),
+          (SELECT user_id FROM spans WHERE trace_id = ?1 AND user_id IS NOT NULL ORDER BY start_ns LIMIT 1),
+          ?2, ?3, ?4, ?5, ?6
+        FROM spans WHERE trace_id = ?1
+        """
+}
