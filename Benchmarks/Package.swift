@@ -34,6 +34,7 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport",
                 .product(name: "NoveumTrace", package: "noveum-trace-swift"),
+                .product(name: "NoveumTraceMacros", package: "noveum-trace-swift"),
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),

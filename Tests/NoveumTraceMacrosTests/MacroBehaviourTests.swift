@@ -1,0 +1,252 @@
+import NoveumTrace
+import NoveumTraceMacros
+import Testing
+
+/// The macros' spans as exporters receive them.
+@Suite struct MacroBehaviourTests {
+    @Test func syncFunctionSpanCarriesCodeAttributes() async throws {
+        let spans = try await exportedSpans { #expect(add(2, 3) == 5) }
+        #expect(spans.count == 1)
+        let span = try #require(spans.one("add"))
+        #expect(span.status == .ok)
+        #expect(span.parentSpanID == nil)
+        #expect(span.kind == .internal)
+        #expect(span["code.function"] == .string("add(_:_:)"))
+        #expect(span["code.lineno"] == .int(Int64(addLine)))
+        #expect(span["code.filepath"]?.stringValue?.hasSuffix("TracedFixtures.swift") == true)
+        #expect(span["code.namespace"] == nil)
+        #expect(span["function.args.a"] == nil)
+        #expect(span["function.result"] == nil)
+    }
+
+    @Test func explicitNameWins() async throws {
+        let spans = try await exportedSpans { renamed() }
+        #expect(spans.map(\.name) == ["custom_name"])
+        #expect(spans[0]["code.function"] == .string("renamed()"))
+    }
+
+    @Test func asyncFunction() async throws {
+        let spans = try await exportedSpans { #expect(await asyncValue() == 7) }
+        #expect(spans.one("asyncValue")?.status == .ok)
+    }
+
+    @Test func thrownErrorIsRecordedAndRethrown() async throws {
+        let spans = try await exportedSpans {
+            #expect(throws: FixtureError.boom) { try throwing(true) }
+            #expect(try throwing(false) == "fine")
+        }
+        let failed = try #require(spans.first { $0.status == .error })
+        #expect(failed.name == "throwing")
+        #expect(failed["exception.type"]?.stringValue?.hasSuffix("FixtureError") == true)
+        #expect(failed.events.map(\.name) == ["exception"])
+        #expect(spans.filter { $0.status == .ok }.count == 1)
+    }
+
+    @Test func asyncThrowingError() async throws {
+        let spans = try await exportedSpans {
+            await #expect(throws: FixtureError.rejected("async")) { try await asyncThrowing(true) }
+        }
+        let span = try #require(spans.one("asyncThrowing"))
+        #expect(span.status == .error)
+        #expect(span.exception?.message == "rejected(\"async\")")
+    }
+
+    @Test func typedThrowsKeepsTheErrorType() async throws {
+        let spans = try await exportedSpans {
+            do {
+                _ = try typedThrowing(true)
+                Issue.record("expected an error")
+            } catch {
+                // `error` is statically a FixtureError: typed throws survived the expansion.
+                let typed: FixtureError = error
+                #expect(typed == .rejected("typed"))
+            }
+            do {
+                _ = try await asyncTypedThrowing(true)
+            } catch {
+                let typed: FixtureError = error
+                #expect(typed == .boom)
+            }
+        }
+        #expect(spans.one("typedThrowing")?.status == .error)
+        #expect(spans.one("asyncTypedThrowing")?.status == .error)
+    }
+
+    @Test func cancellationIsRecordedAsCancelled() async throws {
+        let spans = try await exportedSpans { await #expect(throws: CancellationError.self) { try await cancelled() } }
+        #expect(spans.one("cancelled")?.status == .cancelled)
+    }
+
+    @Test func genericInoutMutatingStaticAndOpaqueShapes() async throws {
+        let spans = try await exportedSpans {
+            #expect(identity("x") == "x")
+            #expect(identity(3) == 3)
+            var value = 1
+            increment(&value)
+            #expect(value == 2)
+            var counter = Counter.starting(at: 10)
+            #expect(counter.bump(by: 5) == 15)
+            #expect(counter.count == 15)
+            #expect(makeShape().sides == 4)
+        }
+        #expect(spans.filter { $0.name == "identity" }.count == 2)
+        #expect(spans.one("increment")?["code.function"] == .string("increment(_:)"))
+        let bump = try #require(spans.one("bump"))
+        #expect(bump["code.function"] == .string("bump(by:)"))
+        #expect(bump["code.namespace"] == .string("Counter"))
+        #expect(spans.one("starting")?["code.namespace"] == .string("Counter"))
+        #expect(spans.one("makeShape")?.status == .ok)
+        #expect(spans.allSatisfy { $0.parentSpanID == nil })
+    }
+
+    @Test func actorIsolatedMethodsNest() async throws {
+        let inventory = Inventory()
+        let spans = try await exportedSpans {
+            #expect(await inventory.add("bolt") == 1)
+            #expect(await inventory.restock("nut", times: 2) == 3)
+        }
+        let restock = try #require(spans.one("restock"))
+        #expect(restock["code.namespace"] == .string("Inventory"))
+        let adds = spans.filter { $0.name == "add" && $0.attributes["code.namespace"] == .string("Inventory") }
+        #expect(adds.count == 3)
+        #expect(adds.filter { $0.parentSpanID == restock.spanID }.count == 2)
+        #expect(adds.filter { $0.parentSpanID == nil }.count == 1)
+    }
+
+    @Test func nestedTracedFunctionsFormATree() async throws {
+        let spans = try await exportedSpans { #expect(try await outer() == 44) }
+        let outerSpan = try #require(spans.one("outer"))
+        let middleSpan = try #require(spans.one("middle"))
+        let leaf = try #require(spans.one("asyncThrowing"))
+        let sum = try #require(spans.one("add"))
+        #expect(outerSpan.parentSpanID == nil)
+        #expect(middleSpan.parentSpanID == outerSpan.spanID)
+        #expect(leaf.parentSpanID == middleSpan.spanID)
+        #expect(sum.parentSpanID == outerSpan.spanID)
+        #expect(Set(spans.map(\.traceID)).count == 1)
+    }
+
+    @Test func llmSpan() async throws {
+        let spans = try await exportedSpans { #expect(try await chat("hi") == "reply to hi") }
+        let span = try #require(spans.one("chat gpt-4"))
+        #expect(span.kind == .client)
+        #expect(span["llm.model"] == .string("gpt-4"))
+        #expect(span["llm.provider"] == .string("openai"))
+        #expect(span["gen_ai.operation.name"] == .string("chat"))
+        #expect(span["llm.input_tokens"] == .int(10))
+        #expect(span["code.function"] == .string("chat(_:)"))
+        #expect(span["input.value"] == nil)
+        #expect(span["output.value"] == nil)
+    }
+
+    @Test func llmCaptureIsContentAndFollowsThePolicy() async throws {
+        let full = try await exportedSpans(redaction: RedactionPolicy(content: .full)) {
+            _ = chatCaptured(prompt: "say \"hi\"", temperature: 0.5, apiKey: "secret")
+        }
+        let span = try #require(full.one("chat gpt-4"))
+        #expect(span["input.value"] == .string(#"{"prompt":"say \"hi\"","temperature":0.5}"#))
+        #expect(span["input.mime_type"] == .string("application/json"))
+        #expect(span["output.value"] == .string("echo: say \"hi\""))
+        #expect(span["function.args.prompt"] == nil)
+
+        let truncated = try await exportedSpans(redaction: RedactionPolicy(content: .truncated(10))) {
+            _ = chatCaptured(prompt: "a long prompt that is cut", temperature: 0.5, apiKey: "secret")
+        }
+        let cut = try #require(truncated.one("chat gpt-4")?["output.value"]?.stringValue)
+        #expect(cut.hasPrefix("echo: a lo"))
+        #expect(cut.count < "echo: a long prompt that is cut".count)
+
+        let off = try await exportedSpans(redaction: RedactionPolicy(content: .off)) {
+            _ = chatCaptured(prompt: "private", temperature: 0.5, apiKey: "secret")
+        }
+        let hidden = try #require(off.one("chat gpt-4"))
+        #expect(hidden["input.value"] == nil)
+        #expect(hidden["output.value"] == nil)
+        #expect(hidden["llm.model"] == .string("gpt-4"))
+    }
+
+    @Test func agentToolAndRetrievalSpansNest() async throws {
+        let spans = try await exportedSpans(redaction: RedactionPolicy(content: .full)) {
+            #expect(try await plan(goal: "ship") == ["hit for ship", "6"])
+            defaultAgent()
+        }
+        let agent = try #require(spans.one("invoke_agent planner"))
+        #expect(agent["agent.role"] == .string("coordinator"))
+        #expect(agent["code.function"] == .string("plan(goal:)"))
+        let retrieval = try #require(spans.one("retrieval docs"))
+        #expect(retrieval.parentSpanID == agent.spanID)
+        #expect(retrieval["retrieval.index"] == .string("docs"))
+        #expect(retrieval["function.args.query"] == .string("ship"))
+        #expect(retrieval["function.result"] == .string("hit for ship"))
+        let tool = try #require(spans.one("execute_tool calculator"))
+        #expect(tool.parentSpanID == agent.spanID)
+        #expect(tool["gen_ai.tool.call.arguments"] == .string(#"{"a":2,"b":3}"#))
+        #expect(tool["gen_ai.tool.call.result"] == .string("6"))
+        #expect(spans.one("invoke_agent defaultAgent") != nil)
+    }
+
+    @Test func argumentCaptureIsOptInAndHonoursExclusions() async throws {
+        let spans = try await exportedSpans {
+            #expect(login(user: "ada", password: "hunter2", attempts: 1, tags: ["a", "b"], note: nil))
+            authorize(Credentials(user: "bob"), for: "admin") {}
+        }
+        let span = try #require(spans.one("login"))
+        #expect(span["function.args.user"] == .string("ada"))
+        #expect(span["function.args.password"] == nil)
+        #expect(span["function.args.attempts"] == .int(1))
+        #expect(span["function.args.tags"] == .stringArray(["a", "b"]))
+        #expect(span["function.args.note"] == nil)
+        #expect(span["function.result"] == .bool(true))
+        let authorize = try #require(spans.one("authorize"))
+        #expect(authorize["function.args.credentials"] == .string("Credentials(bob)"))
+        #expect(authorize["function.args.scope"] == .string("admin"))
+        #expect(authorize["function.args.completion"] == nil)
+    }
+
+    @Test func capturedValuesPassThroughRedactionAndSizeLimits() async throws {
+        let spans = try await exportedSpans(redaction: RedactionPolicy(maxValueLength: 12)) {
+            _ = login(user: "ada@example.com", password: "x", attempts: 1, tags: [], note: String(repeating: "n", count: 40))
+        }
+        let span = try #require(spans.one("login"))
+        #expect(span["function.args.user"]?.stringValue?.contains("ada@example.com") == false)
+        let note = try #require(span["function.args.note"]?.stringValue)
+        #expect(!note.hasPrefix(String(repeating: "n", count: 13)))
+    }
+
+    @Test func initializerSpans() async throws {
+        let spans = try await exportedSpans {
+            #expect(throws: FixtureError.rejected("empty name")) { try Profile(name: "") }
+            #expect(try Profile(name: "ada").name == "ada")
+            #expect(Profile(guest: 7).name == "guest-7")
+        }
+        let inits = spans.filter { $0.name == "init" }
+        #expect(inits.map(\.status).sorted { "\($0)" < "\($1)" } == [.error, .ok].sorted { "\($0)" < "\($1)" })
+        let failed = try #require(inits.first { $0.status == .error })
+        #expect(failed["code.function"] == .string("init(name:)"))
+        #expect(failed["code.namespace"] == .string("Profile"))
+        #expect(failed.events.map(\.name) == ["exception"])
+        let guest = try #require(spans.one("Profile.guest"))
+        #expect(guest["function.args.id"] == .int(7))
+        #expect(guest.status == .ok)
+    }
+
+    @Test func initializerSpanNestsUnderTheCaller() async throws {
+        let (client, exporter) = try makeClient()
+        try await NoveumTrace.withClient(client) {
+            try await NoveumTrace.traceOperation("caller") { _ in _ = try Profile(name: "x") }
+        }
+        await client.flush()
+        let caller = try #require(exporter.spans.one("caller"))
+        #expect(exporter.spans.one("init")?.parentSpanID == caller.spanID)
+    }
+
+    @Test func sampledOutCallsRecordNothing() async throws {
+        let (client, exporter) = try makeClient(samplingRate: 0)
+        NoveumTrace.withClient(client) {
+            #expect(login(user: "a", password: "b", attempts: 9, tags: [], note: nil) == false)
+            #expect(calculator(4, 5) == 20)
+        }
+        await client.flush()
+        #expect(exporter.spans.isEmpty)
+    }
+}
