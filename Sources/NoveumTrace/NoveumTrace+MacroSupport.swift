@@ -1,3 +1,5 @@
+import Tracing
+
 // The small hook the `NoveumTraceMacros` product needs for initializers, which cannot run inside an inline
 // closure. SPI: not part of the public API.
 

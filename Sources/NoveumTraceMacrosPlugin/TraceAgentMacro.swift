@@ -4,7 +4,7 @@ import SwiftSyntaxMacros
 
 /// `@TraceAgent(name:role:)`: an agent span through `NoveumTrace.traceAgent`, named after the function unless a
 /// name is given.
-public struct TraceAgentMacro: TracingMacro {
+struct TraceAgentMacro: TracingMacro {
     static let macroName = "TraceAgent"
 
     static func recipe(

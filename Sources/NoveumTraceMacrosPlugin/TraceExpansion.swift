@@ -7,6 +7,8 @@ import SwiftSyntaxMacros
 enum TraceExpansion {
     /// The module-qualified support namespace the expansions call.
     static let support = "NoveumTraceMacros.MacroSupport"
+    /// The name the expansion gives the span.
+    static let spanName = "__noveumSpan"
 
     static func body(
         of function: TracedFunction, body: CodeBlockSyntax, recipe: SpanRecipe, options: CaptureOptions,
@@ -14,7 +16,9 @@ enum TraceExpansion {
     ) -> [CodeBlockItemSyntax] {
         let captured = options.capturedParameters(of: function)
         let needsSpan = !captured.isEmpty || options.result || function.isInitializer
-        let span = needsSpan ? context.makeUniqueName("span").text : "_"
+        // Not `context.makeUniqueName`: the compiler's unique names start with `$`, which a closure parameter
+        // cannot (it would name a property wrapper's projection). The body never sees this name.
+        let span = needsSpan ? spanName : "_"
         let attributes = codeAttributes(of: function, in: context)
         let recordArguments: String? =
             captured.isEmpty

@@ -4,7 +4,7 @@ import SwiftSyntaxMacros
 
 /// `@TraceLLM(model:provider:operation:)`: an LLM span through `NoveumTrace.traceLLM`. Captured arguments and
 /// results are prompt and completion content, written where the content policy governs them.
-public struct TraceLLMMacro: TracingMacro {
+struct TraceLLMMacro: TracingMacro {
     static let macroName = "TraceLLM"
 
     static func recipe(

@@ -4,7 +4,7 @@ import SwiftSyntaxMacros
 
 /// `@Trace`, `@Trace("name")`: a span named after the function (or the given name) through
 /// `NoveumTrace.traceOperation`.
-public struct TraceMacro: TracingMacro {
+struct TraceMacro: TracingMacro {
     static let macroName = "Trace"
 
     static func recipe(

@@ -3,7 +3,7 @@ import SwiftSyntax
 import SwiftSyntaxMacros
 
 /// `@TraceRetrieval(index:)`: a retrieval span through `NoveumTrace.traceRetrieval`.
-public struct TraceRetrievalMacro: TracingMacro {
+struct TraceRetrievalMacro: TracingMacro {
     static let macroName = "TraceRetrieval"
 
     static func recipe(

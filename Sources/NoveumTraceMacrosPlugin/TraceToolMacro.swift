@@ -4,7 +4,7 @@ import SwiftSyntaxMacros
 
 /// `@TraceTool(name:)`: a tool-call span through `NoveumTrace.traceTool`, named after the function unless a name is
 /// given. Captured arguments and results go to `gen_ai.tool.call.arguments` and `gen_ai.tool.call.result`.
-public struct TraceToolMacro: TracingMacro {
+struct TraceToolMacro: TracingMacro {
     static let macroName = "TraceTool"
 
     static func recipe(

@@ -79,7 +79,9 @@ extension TracingMacro {
     static func removeAttribute(_ node: AttributeSyntax) -> FixIt {
         FixIt(
             message: TraceFixIt.removeAttribute(macro: macroName),
-            changes: [.replace(oldNode: Syntax(node), newNode: Syntax(TokenSyntax.unknown("")))])
+            changes: [
+                .replace(oldNode: Syntax(node), newNode: Syntax(TokenSyntax.unknown("", leadingTrivia: node.leadingTrivia)))
+            ])
     }
 
     /// "a stored property", "a type", … for the diagnostic.

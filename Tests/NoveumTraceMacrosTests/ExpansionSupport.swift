@@ -1,4 +1,5 @@
-import NoveumTraceMacrosPlugin
+@testable import NoveumTraceMacrosPlugin
+import SwiftSyntaxMacroExpansion
 import SwiftSyntaxMacros
 import SwiftSyntaxMacrosGenericTestSupport
 import Testing

@@ -11,18 +11,18 @@ import Testing
         #expect(span.status == .ok)
         #expect(span.parentSpanID == nil)
         #expect(span.kind == .internal)
-        #expect(span["code.function"] == .string("add(_:_:)"))
-        #expect(span["code.lineno"] == .int(Int64(addLine)))
-        #expect(span["code.filepath"]?.stringValue?.hasSuffix("TracedFixtures.swift") == true)
-        #expect(span["code.namespace"] == nil)
-        #expect(span["function.args.a"] == nil)
-        #expect(span["function.result"] == nil)
+        #expect(span.attributes["code.function"] == .string("add(_:_:)"))
+        #expect(span.attributes["code.lineno"] == .int(Int64(addLine)))
+        #expect(span.attributes["code.filepath"]?.stringValue?.hasSuffix("TracedFixtures.swift") == true)
+        #expect(span.attributes["code.namespace"] == nil)
+        #expect(span.attributes["function.args.a"] == nil)
+        #expect(span.attributes["function.result"] == nil)
     }
 
     @Test func explicitNameWins() async throws {
         let spans = try await exportedSpans { renamed() }
         #expect(spans.map(\.name) == ["custom_name"])
-        #expect(spans[0]["code.function"] == .string("renamed()"))
+        #expect(spans[0].attributes["code.function"] == .string("renamed()"))
     }
 
     @Test func asyncFunction() async throws {
@@ -33,11 +33,12 @@ import Testing
     @Test func thrownErrorIsRecordedAndRethrown() async throws {
         let spans = try await exportedSpans {
             #expect(throws: FixtureError.boom) { try throwing(true) }
-            #expect(try throwing(false) == "fine")
+            let fine = try throwing(false)
+            #expect(fine == "fine")
         }
         let failed = try #require(spans.first { $0.status == .error })
         #expect(failed.name == "throwing")
-        #expect(failed["exception.type"]?.stringValue?.hasSuffix("FixtureError") == true)
+        #expect(failed.attributes["exception.type"]?.stringValue?.hasSuffix("FixtureError") == true)
         #expect(failed.events.map(\.name) == ["exception"])
         #expect(spans.filter { $0.status == .ok }.count == 1)
     }
@@ -53,7 +54,7 @@ import Testing
 
     @Test func typedThrowsKeepsTheErrorType() async throws {
         let spans = try await exportedSpans {
-            do {
+            do throws(FixtureError) {
                 _ = try typedThrowing(true)
                 Issue.record("expected an error")
             } catch {
@@ -61,7 +62,7 @@ import Testing
                 let typed: FixtureError = error
                 #expect(typed == .rejected("typed"))
             }
-            do {
+            do throws(FixtureError) {
                 _ = try await asyncTypedThrowing(true)
             } catch {
                 let typed: FixtureError = error
@@ -90,11 +91,11 @@ import Testing
             #expect(makeShape().sides == 4)
         }
         #expect(spans.filter { $0.name == "identity" }.count == 2)
-        #expect(spans.one("increment")?["code.function"] == .string("increment(_:)"))
+        #expect(spans.one("increment")?.attributes["code.function"] == .string("increment(_:)"))
         let bump = try #require(spans.one("bump"))
-        #expect(bump["code.function"] == .string("bump(by:)"))
-        #expect(bump["code.namespace"] == .string("Counter"))
-        #expect(spans.one("starting")?["code.namespace"] == .string("Counter"))
+        #expect(bump.attributes["code.function"] == .string("bump(by:)"))
+        #expect(bump.attributes["code.namespace"] == .string("Counter"))
+        #expect(spans.one("starting")?.attributes["code.namespace"] == .string("Counter"))
         #expect(spans.one("makeShape")?.status == .ok)
         #expect(spans.allSatisfy { $0.parentSpanID == nil })
     }
@@ -106,7 +107,7 @@ import Testing
             #expect(await inventory.restock("nut", times: 2) == 3)
         }
         let restock = try #require(spans.one("restock"))
-        #expect(restock["code.namespace"] == .string("Inventory"))
+        #expect(restock.attributes["code.namespace"] == .string("Inventory"))
         let adds = spans.filter { $0.name == "add" && $0.attributes["code.namespace"] == .string("Inventory") }
         #expect(adds.count == 3)
         #expect(adds.filter { $0.parentSpanID == restock.spanID }.count == 2)
@@ -114,7 +115,10 @@ import Testing
     }
 
     @Test func nestedTracedFunctionsFormATree() async throws {
-        let spans = try await exportedSpans { #expect(try await outer() == 44) }
+        let spans = try await exportedSpans {
+            let value = try await outer()
+            #expect(value == 44)
+        }
         let outerSpan = try #require(spans.one("outer"))
         let middleSpan = try #require(spans.one("middle"))
         let leaf = try #require(spans.one("asyncThrowing"))
@@ -127,16 +131,19 @@ import Testing
     }
 
     @Test func llmSpan() async throws {
-        let spans = try await exportedSpans { #expect(try await chat("hi") == "reply to hi") }
+        let spans = try await exportedSpans {
+            let reply = try await chat("hi")
+            #expect(reply == "reply to hi")
+        }
         let span = try #require(spans.one("chat gpt-4"))
         #expect(span.kind == .client)
-        #expect(span["llm.model"] == .string("gpt-4"))
-        #expect(span["llm.provider"] == .string("openai"))
-        #expect(span["gen_ai.operation.name"] == .string("chat"))
-        #expect(span["llm.input_tokens"] == .int(10))
-        #expect(span["code.function"] == .string("chat(_:)"))
-        #expect(span["input.value"] == nil)
-        #expect(span["output.value"] == nil)
+        #expect(span.attributes["llm.model"] == .string("gpt-4"))
+        #expect(span.attributes["llm.provider"] == .string("openai"))
+        #expect(span.attributes["gen_ai.operation.name"] == .string("chat"))
+        #expect(span.attributes["llm.input_tokens"] == .int(10))
+        #expect(span.attributes["code.function"] == .string("chat(_:)"))
+        #expect(span.attributes["input.value"] == nil)
+        #expect(span.attributes["output.value"] == nil)
     }
 
     @Test func llmCaptureIsContentAndFollowsThePolicy() async throws {
@@ -144,15 +151,15 @@ import Testing
             _ = chatCaptured(prompt: "say \"hi\"", temperature: 0.5, apiKey: "secret")
         }
         let span = try #require(full.one("chat gpt-4"))
-        #expect(span["input.value"] == .string(#"{"prompt":"say \"hi\"","temperature":0.5}"#))
-        #expect(span["input.mime_type"] == .string("application/json"))
-        #expect(span["output.value"] == .string("echo: say \"hi\""))
-        #expect(span["function.args.prompt"] == nil)
+        #expect(span.attributes["input.value"] == .string(#"{"prompt":"say \"hi\"","temperature":0.5}"#))
+        #expect(span.attributes["input.mime_type"] == .string("application/json"))
+        #expect(span.attributes["output.value"] == .string("echo: say \"hi\""))
+        #expect(span.attributes["function.args.prompt"] == nil)
 
         let truncated = try await exportedSpans(redaction: RedactionPolicy(content: .truncated(10))) {
             _ = chatCaptured(prompt: "a long prompt that is cut", temperature: 0.5, apiKey: "secret")
         }
-        let cut = try #require(truncated.one("chat gpt-4")?["output.value"]?.stringValue)
+        let cut = try #require(truncated.one("chat gpt-4")?.attributes["output.value"]?.stringValue)
         #expect(cut.hasPrefix("echo: a lo"))
         #expect(cut.count < "echo: a long prompt that is cut".count)
 
@@ -160,28 +167,29 @@ import Testing
             _ = chatCaptured(prompt: "private", temperature: 0.5, apiKey: "secret")
         }
         let hidden = try #require(off.one("chat gpt-4"))
-        #expect(hidden["input.value"] == nil)
-        #expect(hidden["output.value"] == nil)
-        #expect(hidden["llm.model"] == .string("gpt-4"))
+        #expect(hidden.attributes["input.value"] == nil)
+        #expect(hidden.attributes["output.value"] == nil)
+        #expect(hidden.attributes["llm.model"] == .string("gpt-4"))
     }
 
     @Test func agentToolAndRetrievalSpansNest() async throws {
         let spans = try await exportedSpans(redaction: RedactionPolicy(content: .full)) {
-            #expect(try await plan(goal: "ship") == ["hit for ship", "6"])
+            let steps = try await plan(goal: "ship")
+            #expect(steps == ["hit for ship", "6"])
             defaultAgent()
         }
         let agent = try #require(spans.one("invoke_agent planner"))
-        #expect(agent["agent.role"] == .string("coordinator"))
-        #expect(agent["code.function"] == .string("plan(goal:)"))
+        #expect(agent.attributes["agent.role"] == .string("coordinator"))
+        #expect(agent.attributes["code.function"] == .string("plan(goal:)"))
         let retrieval = try #require(spans.one("retrieval docs"))
         #expect(retrieval.parentSpanID == agent.spanID)
-        #expect(retrieval["retrieval.index"] == .string("docs"))
-        #expect(retrieval["function.args.query"] == .string("ship"))
-        #expect(retrieval["function.result"] == .string("hit for ship"))
+        #expect(retrieval.attributes["retrieval.index"] == .string("docs"))
+        #expect(retrieval.attributes["function.args.query"] == .string("ship"))
+        #expect(retrieval.attributes["function.result"] == .string("hit for ship"))
         let tool = try #require(spans.one("execute_tool calculator"))
         #expect(tool.parentSpanID == agent.spanID)
-        #expect(tool["gen_ai.tool.call.arguments"] == .string(#"{"a":2,"b":3}"#))
-        #expect(tool["gen_ai.tool.call.result"] == .string("6"))
+        #expect(tool.attributes["gen_ai.tool.call.arguments"] == .string(#"{"a":2,"b":3}"#))
+        #expect(tool.attributes["gen_ai.tool.call.result"] == .string("6"))
         #expect(spans.one("invoke_agent defaultAgent") != nil)
     }
 
@@ -191,16 +199,16 @@ import Testing
             authorize(Credentials(user: "bob"), for: "admin") {}
         }
         let span = try #require(spans.one("login"))
-        #expect(span["function.args.user"] == .string("ada"))
-        #expect(span["function.args.password"] == nil)
-        #expect(span["function.args.attempts"] == .int(1))
-        #expect(span["function.args.tags"] == .stringArray(["a", "b"]))
-        #expect(span["function.args.note"] == nil)
-        #expect(span["function.result"] == .bool(true))
-        let authorize = try #require(spans.one("authorize"))
-        #expect(authorize["function.args.credentials"] == .string("Credentials(bob)"))
-        #expect(authorize["function.args.scope"] == .string("admin"))
-        #expect(authorize["function.args.completion"] == nil)
+        #expect(span.attributes["function.args.user"] == .string("ada"))
+        #expect(span.attributes["function.args.password"] == nil)
+        #expect(span.attributes["function.args.attempts"] == .int(1))
+        #expect(span.attributes["function.args.tags"] == .stringArray(["a", "b"]))
+        #expect(span.attributes["function.args.note"] == nil)
+        #expect(span.attributes["function.result"] == .bool(true))
+        let authorizeSpan = try #require(spans.one("authorize"))
+        #expect(authorizeSpan.attributes["function.args.credentials"] == .string("Credentials(bob)"))
+        #expect(authorizeSpan.attributes["function.args.scope"] == .string("admin"))
+        #expect(authorizeSpan.attributes["function.args.completion"] == nil)
     }
 
     @Test func capturedValuesPassThroughRedactionAndSizeLimits() async throws {
@@ -208,32 +216,33 @@ import Testing
             _ = login(user: "ada@example.com", password: "x", attempts: 1, tags: [], note: String(repeating: "n", count: 40))
         }
         let span = try #require(spans.one("login"))
-        #expect(span["function.args.user"]?.stringValue?.contains("ada@example.com") == false)
-        let note = try #require(span["function.args.note"]?.stringValue)
+        #expect(span.attributes["function.args.user"]?.stringValue?.contains("ada@example.com") == false)
+        let note = try #require(span.attributes["function.args.note"]?.stringValue)
         #expect(!note.hasPrefix(String(repeating: "n", count: 13)))
     }
 
     @Test func initializerSpans() async throws {
         let spans = try await exportedSpans {
             #expect(throws: FixtureError.rejected("empty name")) { try Profile(name: "") }
-            #expect(try Profile(name: "ada").name == "ada")
+            let profile = try Profile(name: "ada")
+            #expect(profile.name == "ada")
             #expect(Profile(guest: 7).name == "guest-7")
         }
         let inits = spans.filter { $0.name == "init" }
         #expect(inits.map(\.status).sorted { "\($0)" < "\($1)" } == [.error, .ok].sorted { "\($0)" < "\($1)" })
         let failed = try #require(inits.first { $0.status == .error })
-        #expect(failed["code.function"] == .string("init(name:)"))
-        #expect(failed["code.namespace"] == .string("Profile"))
+        #expect(failed.attributes["code.function"] == .string("init(name:)"))
+        #expect(failed.attributes["code.namespace"] == .string("Profile"))
         #expect(failed.events.map(\.name) == ["exception"])
         let guest = try #require(spans.one("Profile.guest"))
-        #expect(guest["function.args.id"] == .int(7))
+        #expect(guest.attributes["function.args.id"] == .int(7))
         #expect(guest.status == .ok)
     }
 
     @Test func initializerSpanNestsUnderTheCaller() async throws {
         let (client, exporter) = try makeClient()
         try await NoveumTrace.withClient(client) {
-            try await NoveumTrace.traceOperation("caller") { _ in _ = try Profile(name: "x") }
+            try NoveumTrace.traceOperation("caller") { _ in _ = try Profile(name: "x") }
         }
         await client.flush()
         let caller = try #require(exporter.spans.one("caller"))

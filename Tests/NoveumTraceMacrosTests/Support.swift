@@ -32,7 +32,3 @@ extension Array where Element == SpanData {
         return matches.count == 1 ? matches[0] : nil
     }
 }
-
-extension SpanData {
-    subscript(_ key: String) -> AttributeValue? { attributes[key] }
-}
