@@ -12,7 +12,8 @@
 /// written that closure by hand: the span is active while the body runs (work it traces nests under it), ends when
 /// the body returns, and records a thrown error (`exception.*`, status `error`; cancellation as `cancelled`),
 /// rethrowing it with its type intact, typed `throws(E)` included. It works on synchronous, `async`, `throws`,
-/// generic, `mutating`, `static` and actor-isolated functions, with `inout` parameters and `some P` results.
+/// `rethrows`, generic, `mutating`, `static`, local and actor-isolated functions, with `inout` parameters and
+/// `some P` results.
 ///
 /// The span is named after the function (its base name: `rank`) unless `name` is given, and carries
 /// `code.function` (`rank(_:for:)`), `code.namespace` (the enclosing type, if any), `code.filepath` and

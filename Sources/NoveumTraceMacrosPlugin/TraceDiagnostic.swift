@@ -23,8 +23,6 @@ enum TraceDiagnostic: DiagnosticMessage {
     case resultOfVoid
     /// `captureResult: true` on an initializer.
     case resultOfInitializer
-    /// A `rethrows` function: its body cannot be moved into a closure without changing what it may throw.
-    case rethrowsUnsupported(macro: String)
 
     var message: String {
         switch self {
@@ -51,9 +49,6 @@ enum TraceDiagnostic: DiagnosticMessage {
             return "'captureResult' has no effect on a function that returns nothing"
         case .resultOfInitializer:
             return "'captureResult' has no effect on an initializer"
-        case .rethrowsUnsupported(let macro):
-            return "@\(macro) cannot trace a 'rethrows' function; declare it 'throws(E)' with a generic error type, "
-                + "or trace the call inside it"
         }
     }
 
@@ -77,7 +72,6 @@ enum TraceDiagnostic: DiagnosticMessage {
         case .exclusionWithoutCapture: id = "exclusionWithoutCapture"
         case .resultOfVoid: id = "resultOfVoid"
         case .resultOfInitializer: id = "resultOfInitializer"
-        case .rethrowsUnsupported: id = "rethrowsUnsupported"
         }
         return MessageID(domain: "NoveumTraceMacros", id: id)
     }

@@ -25,68 +25,69 @@ enum TraceExpansion {
             ? nil
             : "\(support).recordArguments([\(captured.map { "\"\($0)\": \($0) as Any" }.joined(separator: ", "))], "
                 + "style: .\(recipe.captureStyle.rawValue), on: \(span))"
-        let statements = body.statements.trimmed
+        let indent = "    "
 
         if function.isInitializer {
-            return initializerBody(
-                function, statements: statements, name: recipe.initializerName ?? "\"init\"", attributes: attributes,
-                span: span, recordArguments: recordArguments)
+            var lines = [
+                "let \(span) = \(support).startInitializerSpan(\(recipe.initializerName?.trimmedDescription ?? "\"init\""), "
+                    + "attributes: \(attributes))",
+                "defer { \(support).endInitializerSpan(\(span)) }",
+            ]
+            if let recordArguments { lines.append(recordArguments) }
+            if let throwsClause = function.throwsClause {
+                let typed = throwsClause.type.map { " throws(\($0.trimmedDescription))" } ?? ""
+                lines.append("do\(typed) {")
+                lines.append(reindented(body.statements, by: indent))
+                lines.append("} catch {")
+                lines.append(indent + "\(support).recordFailure(error, on: \(span))")
+                lines.append(indent + "throw error")
+                lines.append("}")
+            } else {
+                lines.append(reindented(body.statements, by: ""))
+            }
+            return items(lines)
         }
 
         var effects = ""
         if function.isAsync { effects += " async" }
-        if let throwsClause = function.throwsClause { effects += " " + throwsClause.trimmedDescription }
+        if let throwsClause = function.throwsClause {
+            // A `rethrows` function's closure is `throws`: the compiler still checks that only the function's
+            // throwing arguments can make it throw.
+            effects += function.isRethrows ? " throws" : " " + throwsClause.trimmedDescription
+        }
         let marker = (function.throwsSomething ? "try " : "") + (function.isAsync ? "await " : "")
         let call =
             "NoveumTrace.\(recipe.closure)(\((recipe.arguments + ["attributes: \(attributes)"]).joined(separator: ", ")))"
 
-        var inner: [String] = []
-        if let recordArguments { inner.append(recordArguments) }
+        var lines = ["return \(marker)\(call) { \(span)\(effects) in"]
+        if let recordArguments { lines.append(indent + recordArguments) }
         if options.result {
-            inner.append(
-                """
-                return \(support).recordResult(
-                    \(marker){ ()\(effects) in
-                        \(statements)
-                    }(), style: .\(recipe.captureStyle.rawValue), on: \(span))
-                """)
+            lines.append(indent + "return \(support).recordResult(")
+            lines.append(indent + indent + "\(marker){ ()\(effects) in")
+            lines.append(reindented(body.statements, by: indent + indent + indent))
+            lines.append(indent + indent + "}(), style: .\(recipe.captureStyle.rawValue), on: \(span))")
         } else {
-            inner.append("\(statements)")
+            lines.append(reindented(body.statements, by: indent))
         }
-        let source = """
-            return \(marker)\(call) { \(span)\(effects) in
-                \(inner.joined(separator: "\n"))
-            }
-            """
+        lines.append("}")
+        return items(lines)
+    }
+
+    /// Parses the generated lines into statements, blank lines dropped.
+    private static func items(_ lines: [String]) -> [CodeBlockItemSyntax] {
+        let source = lines.filter { !$0.isEmpty }.joined(separator: "\n")
         return Array(CodeBlockItemListSyntax("\(raw: source)"))
     }
 
-    /// An initializer cannot run inside a closure before `self` is initialized: the span starts first, ends in
-    /// `defer`, and a thrown error is recorded on its way out. The span is not active while the body runs.
-    private static func initializerBody(
-        _ function: TracedFunction, statements: CodeBlockItemListSyntax, name: ExprSyntax, attributes: String,
-        span: String, recordArguments: String?
-    ) -> [CodeBlockItemSyntax] {
-        var lines = [
-            "let \(span) = \(support).startInitializerSpan(\(name.trimmedDescription), attributes: \(attributes))",
-            "defer { \(support).endInitializerSpan(\(span)) }",
-        ]
-        if let recordArguments { lines.append(recordArguments) }
-        if let throwsClause = function.throwsClause {
-            let typed = throwsClause.type.map { " throws(\($0.trimmedDescription))" } ?? ""
-            lines.append(
-                """
-                do\(typed) {
-                    \(statements)
-                } catch {
-                    \(support).recordFailure(error, on: \(span))
-                    throw error
-                }
-                """)
-        } else {
-            lines.append("\(statements)")
-        }
-        return Array(CodeBlockItemListSyntax("\(raw: lines.joined(separator: "\n"))"))
+    /// The body's statements as text, its own indentation replaced by `indent`, comments kept. Every line moves
+    /// by the same amount, so multi-line string literals stay valid.
+    static func reindented(_ statements: CodeBlockItemListSyntax, by indent: String) -> String {
+        var lines = statements.description.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let isBlank = { (line: String) in line.allSatisfy { $0 == " " || $0 == "\t" } }
+        while let first = lines.first, isBlank(first) { lines.removeFirst() }
+        while let last = lines.last, isBlank(last) { lines.removeLast() }
+        let common = lines.filter { !isBlank($0) }.map { $0.prefix { $0 == " " || $0 == "\t" }.count }.min() ?? 0
+        return lines.map { isBlank($0) ? "" : indent + $0.dropFirst(common) }.joined(separator: "\n")
     }
 
     /// `["code.function": …, "code.namespace": …, "code.filepath": …, "code.lineno": …]`.

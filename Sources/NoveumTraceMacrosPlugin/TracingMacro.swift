@@ -14,6 +14,10 @@ protocol TracingMacro: BodyMacro, PeerMacro {
 }
 
 extension TracingMacro {
+    /// The expansions are laid out by ``TraceExpansion`` (the body keeps its own layout); the formatter would
+    /// rewrap the user's code.
+    static var formatMode: FormatMode { .disabled }
+
     static func expansion(
         of node: AttributeSyntax, providingBodyFor declaration: some DeclSyntaxProtocol & WithOptionalCodeBlockSyntax,
         in context: some MacroExpansionContext
@@ -32,10 +36,6 @@ extension TracingMacro {
 
         var diagnostics: [Diagnostic] = []
         defer { diagnostics.forEach(context.diagnose) }
-        if function.isRethrows {
-            diagnostics.append(Diagnostic(node: node, message: TraceDiagnostic.rethrowsUnsupported(macro: macroName)))
-            return original
-        }
         if function.isInitializer && macroName != "Trace" {
             var replacement = node
             replacement.attributeName = TypeSyntax(IdentifierTypeSyntax(name: .identifier("Trace")))

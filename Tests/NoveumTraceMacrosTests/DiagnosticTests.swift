@@ -290,24 +290,6 @@ import Testing
             ])
     }
 
-    @Test func rethrowsFunction() {
-        assertExpansion(
-            """
-            @Trace
-            func each(_ body: () throws -> Void) rethrows {
-                try body()
-            }
-            """,
-            expandedSource: """
-                func each(_ body: () throws -> Void) rethrows {
-                    try body()
-                }
-                """,
-            diagnostics: [
-                DiagnosticSpec(message: "@Trace cannot trace a 'rethrows' function; declare it 'throws(E)' with a generic error type, or trace the call inside it", line: 1, column: 1),
-            ])
-    }
-
     @Test func deinitializer() {
         assertExpansion(
             """

@@ -400,4 +400,21 @@ import Testing
                 }
                 """)
     }
+
+    @Test func rethrowingFunction() {
+        assertExpansion(
+            """
+            @Trace
+            func each(_ body: () throws -> Void) rethrows {
+                try body()
+            }
+            """,
+            expandedSource: """
+                func each(_ body: () throws -> Void) rethrows {
+                    return try NoveumTrace.traceOperation("each", attributes: ["code.function": "each(_:)", "code.filepath": "Agent.swift", "code.lineno": 2]) { _ throws in
+                        try body()
+                    }
+                }
+                """)
+    }
 }

@@ -73,6 +73,16 @@ import Testing
         #expect(spans.one("asyncTypedThrowing")?.status == .error)
     }
 
+    @Test func rethrowingFunction() async throws {
+        let spans = try await exportedSpans {
+            var sum = 0
+            forEachValue([1, 2, 3]) { sum += $0 }  // no `try`: it still rethrows only what its argument throws
+            #expect(sum == 6)
+            #expect(throws: FixtureError.boom) { try forEachValue([1]) { _ in throw FixtureError.boom } }
+        }
+        #expect(spans.filter { $0.name == "forEachValue" }.map(\.status) == [.ok, .error])
+    }
+
     @Test func cancellationIsRecordedAsCancelled() async throws {
         let spans = try await exportedSpans { await #expect(throws: CancellationError.self) { try await cancelled() } }
         #expect(spans.one("cancelled")?.status == .cancelled)

@@ -181,3 +181,8 @@ struct Profile {
         self.name = "guest-\(id)"
     }
 }
+
+@Trace
+func forEachValue(_ values: [Int], _ body: (Int) throws -> Void) rethrows {
+    for value in values { try body(value) }
+}
