@@ -73,9 +73,18 @@ enum TraceExpansion {
         return items(lines)
     }
 
-    /// Parses the generated lines into statements, blank lines dropped.
+    /// The body as it was, for an attribute that was diagnosed: the function compiles untraced.
+    static func unchanged(_ body: CodeBlockSyntax?) -> [CodeBlockItemSyntax] {
+        guard let body else { return [] }
+        return items([reindented(body.statements, by: "")])
+    }
+
+    /// Parses the generated lines into statements, blank lines dropped, indented one level inside the body's braces.
     private static func items(_ lines: [String]) -> [CodeBlockItemSyntax] {
         let source = lines.filter { !$0.isEmpty }.joined(separator: "\n")
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.isEmpty ? "" : "    " + $0 }
+            .joined(separator: "\n")
         return Array(CodeBlockItemListSyntax("\(raw: source)"))
     }
 

@@ -22,7 +22,7 @@ extension TracingMacro {
         of node: AttributeSyntax, providingBodyFor declaration: some DeclSyntaxProtocol & WithOptionalCodeBlockSyntax,
         in context: some MacroExpansionContext
     ) throws -> [CodeBlockItemSyntax] {
-        let original = declaration.body.map { Array($0.statements) } ?? []
+        let original = TraceExpansion.unchanged(declaration.body)
         guard let function = TracedFunction(declaration) else {
             // An accessor or a deinitializer: the body role reaches them, the peer role does not.
             context.diagnose(

@@ -279,9 +279,7 @@ import Testing
                 struct S {
                     init() {
                         let __noveumSpan = NoveumTraceMacros.MacroSupport.startInitializerSpan("init", attributes: ["code.function": "init()", "code.namespace": "S", "code.filepath": "Agent.swift", "code.lineno": 3])
-                        defer {
-                            NoveumTraceMacros.MacroSupport.endInitializerSpan(__noveumSpan)
-                        }
+                        defer { NoveumTraceMacros.MacroSupport.endInitializerSpan(__noveumSpan) }
                     }
                 }
                 """,

@@ -359,9 +359,7 @@ import Testing
                     let name: String
                     init(name: String) {
                         let __noveumSpan = NoveumTraceMacros.MacroSupport.startInitializerSpan("init", attributes: ["code.function": "init(name:)", "code.namespace": "Profile", "code.filepath": "Agent.swift", "code.lineno": 4])
-                        defer {
-                            NoveumTraceMacros.MacroSupport.endInitializerSpan(__noveumSpan)
-                        }
+                        defer { NoveumTraceMacros.MacroSupport.endInitializerSpan(__noveumSpan) }
                         self.name = name
                     }
                 }
@@ -385,9 +383,7 @@ import Testing
                     let name: String
                     init(name: String) throws(ProfileError) {
                         let __noveumSpan = NoveumTraceMacros.MacroSupport.startInitializerSpan("Profile.init", attributes: ["code.function": "init(name:)", "code.namespace": "Profile", "code.filepath": "Agent.swift", "code.lineno": 4])
-                        defer {
-                            NoveumTraceMacros.MacroSupport.endInitializerSpan(__noveumSpan)
-                        }
+                        defer { NoveumTraceMacros.MacroSupport.endInitializerSpan(__noveumSpan) }
                         NoveumTraceMacros.MacroSupport.recordArguments(["name": name as Any], style: .attributes, on: __noveumSpan)
                         do throws(ProfileError) {
                             guard !name.isEmpty else { throw .empty }

@@ -169,9 +169,7 @@ import Testing
         let truncated = try await exportedSpans(redaction: RedactionPolicy(content: .truncated(10))) {
             _ = chatCaptured(prompt: "a long prompt that is cut", temperature: 0.5, apiKey: "secret")
         }
-        let cut = try #require(truncated.one("chat gpt-4")?.attributes["output.value"]?.stringValue)
-        #expect(cut.hasPrefix("echo: a lo"))
-        #expect(cut.count < "echo: a long prompt that is cut".count)
+        #expect(truncated.one("chat gpt-4")?.attributes["output.value"] == .string("echo: a lo…[truncated 21 chars]"))
 
         let off = try await exportedSpans(redaction: RedactionPolicy(content: .off)) {
             _ = chatCaptured(prompt: "private", temperature: 0.5, apiKey: "secret")
@@ -251,7 +249,7 @@ import Testing
 
     @Test func initializerSpanNestsUnderTheCaller() async throws {
         let (client, exporter) = try makeClient()
-        try await NoveumTrace.withClient(client) {
+        try NoveumTrace.withClient(client) {
             try NoveumTrace.traceOperation("caller") { _ in _ = try Profile(name: "x") }
         }
         await client.flush()
