@@ -22,8 +22,7 @@
 /// Nothing about the arguments or the result is recorded unless asked:
 /// - `captureArguments: true` records each parameter as `function.args.<name>` (numbers, strings, Booleans and
 ///   arrays of them as themselves, anything else as its `String(describing:)`), except those named in
-///   `excluding` and those that cannot be captured without copying or escaping them (non-escaping closures,
-///   `borrowing` and `consuming` parameters).
+///   `excluding`, closures, and `borrowing` and `consuming` parameters (capturing would copy them).
 /// - `captureResult: true` records the returned value as `function.result`.
 ///
 /// Captured values are ordinary attributes: the redaction stage (patterns, hook) and the size limits apply to

@@ -8,8 +8,8 @@ struct TracedFunction {
         let label: String
         /// The name the body uses, or nil for an unnamed (`_`) parameter.
         let name: String?
-        /// Whether its value can be captured: not a non-escaping closure, not `borrowing` or `consuming` (those may
-        /// be noncopyable, and capturing would copy them).
+        /// Whether its value can be captured: not a closure (a non-escaping one cannot be stored, and none says
+        /// anything useful), not `borrowing` or `consuming` (those may be noncopyable, and capturing would copy them).
         let isCapturable: Bool
     }
 
@@ -78,10 +78,6 @@ struct TracedFunction {
                     return false
                 }
             }
-            let escapes = attributed.attributes.contains {
-                $0.as(AttributeSyntax.self)?.attributeName.trimmedDescription == "escaping"
-            }
-            if attributed.baseType.is(FunctionTypeSyntax.self) && !escapes { return false }
             return isCapturable(attributed.baseType)
         }
         if let tuple = type.as(TupleTypeSyntax.self), tuple.elements.count == 1, let only = tuple.elements.first {

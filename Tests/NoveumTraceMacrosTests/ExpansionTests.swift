@@ -315,7 +315,7 @@ import Testing
             expandedSource: """
                 func login(user name: String, password: String, _: Int, onDone: () -> Void, token: borrowing Token, log: @escaping () -> Void) async throws -> Bool {
                     return try await NoveumTrace.traceOperation("login", attributes: ["code.function": "login(user:password:_:onDone:token:log:)", "code.filepath": "Agent.swift", "code.lineno": 2]) { __noveumSpan async throws in
-                        NoveumTraceMacros.MacroSupport.recordArguments(["name": name as Any, "log": log as Any], style: .attributes, on: __noveumSpan)
+                        NoveumTraceMacros.MacroSupport.recordArguments(["name": name as Any], style: .attributes, on: __noveumSpan)
                         return NoveumTraceMacros.MacroSupport.recordResult(
                             try await { () async throws in
                                 try await check(name, password)

@@ -83,6 +83,16 @@ import Testing
         #expect(spans.filter { $0.name == "forEachValue" }.map(\.status) == [.ok, .error])
     }
 
+    @Test func localFunction() async throws {
+        @Trace("local_step")
+        func step(_ value: Int) -> Int { value * 2 }
+
+        let spans = try await exportedSpans { #expect(step(21) == 42) }
+        #expect(spans.map(\.name) == ["local_step"])
+        #expect(spans[0].attributes["code.function"] == .string("step(_:)"))
+        #expect(spans[0].attributes["code.namespace"] == .string("MacroBehaviourTests"))
+    }
+
     @Test func cancellationIsRecordedAsCancelled() async throws {
         let spans = try await exportedSpans { await #expect(throws: CancellationError.self) { try await cancelled() } }
         #expect(spans.one("cancelled")?.status == .cancelled)
