@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import CompilerPluginSupport
 import PackageDescription
 
 let package = Package(
@@ -164,6 +165,43 @@ package.targets += [
             "NoveumTraceCLI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]
+    ),
+]
+
+// Macros (issue 6): `@Trace`, `@TraceLLM`, `@TraceAgent`, `@TraceTool`, `@TraceRetrieval`. Only code that imports
+// the `NoveumTraceMacros` product builds swift-syntax.
+package.dependencies += [
+    .package(url: "https://github.com/swiftlang/swift-syntax.git", from: "603.0.1"),
+]
+package.products += [
+    .library(name: "NoveumTraceMacros", targets: ["NoveumTraceMacros"]),
+]
+package.targets += [
+    .macro(
+        name: "NoveumTraceMacrosPlugin",
+        dependencies: [
+            .product(name: "SwiftSyntax", package: "swift-syntax"),
+            .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+            .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+            .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+            .product(name: "SwiftDiagnostics", package: "swift-syntax"),
+        ]
+    ),
+    .target(
+        name: "NoveumTraceMacros",
+        dependencies: ["NoveumTrace", "NoveumTraceMacrosPlugin"]
+    ),
+    .testTarget(
+        name: "NoveumTraceMacrosTests",
+        dependencies: [
+            "NoveumTraceMacros",
+            "NoveumTraceMacrosPlugin",
+            "NoveumTraceTesting",
+            .product(name: "SwiftSyntax", package: "swift-syntax"),
+            .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+            .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
+            .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
         ]
     ),
 ]

@@ -40,6 +40,7 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "NoveumTrace", package: "noveum-trace-swift"),
                 .product(name: "NoveumTraceOTLP", package: "noveum-trace-swift"),
+                .product(name: "NoveumTraceMacros", package: "noveum-trace-swift"),
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),

@@ -19,4 +19,5 @@ let benchmarks: @Sendable () -> Void = {
     registerContentionBenchmarks()
     registerBaselines()
     registerExportBenchmarks()
+    registerMacroBenchmarks()
 }
