@@ -96,3 +96,28 @@ let package = Package(
         ),
     ]
 )
+
+// HTTP-level capture (issue 5): model calls traced at the HTTP level for code that cannot be edited.
+// `NoveumTraceAsyncHTTPClient` wraps AsyncHTTPClient; the URLSession wrapper lives in the core.
+package.products.append(.library(name: "NoveumTraceAsyncHTTPClient", targets: ["NoveumTraceAsyncHTTPClient"]))
+package.targets.append(contentsOf: [
+    .target(
+        name: "NoveumTraceAsyncHTTPClient",
+        dependencies: [
+            "NoveumTrace",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]
+    ),
+    .testTarget(
+        name: "NoveumTraceCaptureTests",
+        dependencies: [
+            "NoveumTrace",
+            "NoveumTraceTesting",
+            "NoveumTraceAsyncHTTPClient",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]
+    ),
+])
+// Real model tests (issue 9): `LLMServerTests` in NoveumTraceCaptureTests, enabled by NOVEUM_LLM_SERVER_URL
+// (see Scripts/llm-server.sh); no target of their own.

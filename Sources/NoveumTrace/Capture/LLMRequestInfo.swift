@@ -112,7 +112,7 @@ struct LLMRequestInfo: Sendable, Equatable {
         guard let value, !(value is NSNull) else { return nil }
         if let text = value as? String { return text }
         guard JSONSerialization.isValidJSONObject(value),
-              let data = try? JSONSerialization.data(withJSONObject: value, options: [.withoutEscapingSlashes])
+              let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
