@@ -105,7 +105,7 @@ ensure_server() {
     "$cmake" -S "$source_dir/vendor/llama.cpp" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
         -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
         -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_CURL=OFF >&2
-    nice -n 10 "$cmake" --build "$build_dir" --target llama-server -j"$jobs" >&2
+    "$cmake" --build "$build_dir" --target llama-server -j"$jobs" >&2
     [[ -x "$server_bin" ]] || { echo "the build produced no $server_bin" >&2; exit 1; }
     log_step "built llama-server in $((SECONDS - started)) s"
 }

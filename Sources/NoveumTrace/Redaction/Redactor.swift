@@ -14,8 +14,11 @@ struct Redactor: Sendable {
     /// Whether applying the policy can change anything.
     var isNoOp: Bool {
         policy.patterns.isEmpty && policy.hook == nil && policy.maxValueLength == .max
-            && (policy.content == .full || isLocalDestination && policy.content != .off)
+            && (policy.content == .full || isLocalDestination && policy.content != .off) && !filtersVocabularies
     }
+
+    /// Whether some LLM vocabulary is left out of the export.
+    private var filtersVocabularies: Bool { policy.llmVocabularies.count < LLMVocabulary.allCases.count }
 
     /// The span with the policy applied, and how many values were truncated.
     func apply(_ span: SpanData) -> (SpanData, truncated: Int) {
@@ -41,7 +44,13 @@ struct Redactor: Sendable {
         guard !attributes.isEmpty else { return attributes }
         var result = AttributeList()
         result.storage.reserveCapacity(attributes.count)
+        let filterVocabularies = filtersVocabularies
         for element in attributes {
+            if filterVocabularies, let owners = LLMVocabulary.owners(of: element.key),
+               owners.isDisjoint(with: policy.llmVocabularies)
+            {
+                continue
+            }
             var value = element.value
             if policy.contentKeys.contains(element.key) {
                 switch isLocalDestination && policy.content != .off ? .full : policy.content {
