@@ -7,6 +7,7 @@ public struct ServerSentEvent: Sendable, Hashable {
     /// The `id:` field, if any.
     public var id: String?
 
+    /// An event with these fields.
     public init(event: String? = nil, data: String, id: String? = nil) {
         self.event = event
         self.data = data

@@ -19,6 +19,7 @@ public struct ServerSentEventParser: Sendable {
     private var lastID: String?
     private var firstLine = true
 
+    /// A parser at the start of a stream.
     public init() {}
 
     /// Parses `bytes` and returns the events they complete, in order.

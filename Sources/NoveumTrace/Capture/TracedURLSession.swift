@@ -111,14 +111,17 @@ extension TracedURLSession {
         let stream: AsyncThrowingStream<Data, any Error>
         let call: LLMHTTPCall?
 
+        /// An iterator over the chunks; iterate once.
         public func makeAsyncIterator() -> Iterator {
             Iterator(base: stream.makeAsyncIterator(), call: call)
         }
 
+        /// Hands each chunk over as it arrives.
         public struct Iterator: AsyncIteratorProtocol {
             var base: AsyncThrowingStream<Data, any Error>.AsyncIterator
             let call: LLMHTTPCall?
 
+            /// The next chunk, or nil at the end of the body.
             public mutating func next() async throws -> Data? {
                 do {
                     guard let chunk = try await base.next() else {
