@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
-        // Test-only dependencies: used by the interop tests, never by a library product.
+        // Hummingbird: tests and the local viewer (`noveum-trace serve`); AsyncHTTPClient: tests and HTTP-level capture.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
@@ -205,3 +205,29 @@ package.targets += [
         ]
     ),
 ]
+
+
+// HTTP-level capture (issue 5): model calls traced at the HTTP level for code that cannot be edited.
+// `NoveumTraceAsyncHTTPClient` wraps AsyncHTTPClient; the URLSession wrapper lives in the core.
+package.products.append(.library(name: "NoveumTraceAsyncHTTPClient", targets: ["NoveumTraceAsyncHTTPClient"]))
+package.targets.append(contentsOf: [
+    .target(
+        name: "NoveumTraceAsyncHTTPClient",
+        dependencies: [
+            "NoveumTrace",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]
+    ),
+    .testTarget(
+        name: "NoveumTraceCaptureTests",
+        dependencies: [
+            "NoveumTrace",
+            "NoveumTraceTesting",
+            "NoveumTraceAsyncHTTPClient",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]
+    ),
+])
+// Real model tests (issue 9): `LLMServerTests` in NoveumTraceCaptureTests, enabled by NOVEUM_LLM_SERVER_URL
+// (see Scripts/llm-server.sh); no target of their own.

@@ -10,7 +10,7 @@ extension NoveumTrace {
         _ name: String, attributes: [String: any AttributeValueConvertible]
     ) -> NoveumSpan {
         let current = InstrumentationContext.current
-        return client(for: current).makeSpan(name: name, kind: .internal, attributes: attributes, in: current)
+        return client(for: current).open(SpanTemplate(name: name), extra: attributes, in: current)
     }
 }
 

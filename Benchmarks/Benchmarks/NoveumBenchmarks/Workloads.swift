@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import NoveumTrace
 import Tracing
 

@@ -89,6 +89,20 @@ public struct Configuration: Sendable {
     /// prompts and completions beyond what ``RedactionPolicy/content`` allows.
     public var redaction: RedactionPolicy = .standard
 
+    /// The attribute vocabularies LLM spans are exported in: Noveum `llm.*`, OpenTelemetry `gen_ai.*` and
+    /// OpenInference. Default: all three. Spans record all three; the others are removed on export, before every
+    /// exporter. The same setting as ``RedactionPolicy/llmVocabularies`` of ``redaction``: assigning a whole new
+    /// ``redaction`` afterwards replaces it.
+    ///
+    /// ```swift
+    /// var config = Configuration()
+    /// config.llmVocabularies = [.openTelemetry, .openInference]  // for an OTel backend such as Phoenix
+    /// ```
+    public var llmVocabularies: Set<LLMVocabulary> {
+        get { redaction.llmVocabularies }
+        set { redaction.llmVocabularies = newValue }
+    }
+
     /// Where spans go. Nil chooses automatically: the console when no API key is configured.
     public var exporters: [any SpanExporter]?
 

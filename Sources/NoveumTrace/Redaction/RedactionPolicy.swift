@@ -52,6 +52,9 @@ public struct RedactionPolicy: Sendable {
     public var content: ContentCapture
     /// The attributes that hold prompts and completions.
     public var contentKeys: Set<String>
+    /// The LLM attribute vocabularies exported; attributes of the others are removed. Default: all three.
+    /// ``Configuration/llmVocabularies`` sets this.
+    public var llmVocabularies: Set<LLMVocabulary> = Set(LLMVocabulary.allCases)
 
     /// The attribute keys of prompts and completions in the three vocabularies.
     public static let defaultContentKeys: Set<String> = [

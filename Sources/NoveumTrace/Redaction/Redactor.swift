@@ -25,8 +25,11 @@ struct Redactor: Sendable {
     /// Whether applying the policy can change anything.
     var isNoOp: Bool {
         policy.patterns.isEmpty && policy.hook == nil && policy.maxValueLength == .max
-            && (policy.content == .full || isLocalDestination && policy.content != .off)
+            && (policy.content == .full || isLocalDestination && policy.content != .off) && !filtersVocabularies
     }
+
+    /// Whether some LLM vocabulary is left out of the export.
+    private var filtersVocabularies: Bool { policy.llmVocabularies.count < LLMVocabulary.allCases.count }
 
     /// Applies the policy to `span` in place; returns how many values were truncated.
     ///
@@ -66,9 +69,14 @@ struct Redactor: Sendable {
     private func redact(_ attributes: AttributeList, truncated: inout Int) -> AttributeList? {
         guard !attributes.isEmpty else { return nil }
         var result: AttributeList?
+        let filterVocabularies = filtersVocabularies
         for (index, element) in attributes.enumerated() {
             var value: AttributeValue? = element.value
-            if isContentKey(element.key) {
+            if filterVocabularies, let owners = LLMVocabulary.owners(of: element.key),
+               owners.isDisjoint(with: policy.llmVocabularies)
+            {
+                value = nil
+            } else if isContentKey(element.key) {
                 switch isLocalDestination && policy.content != .off ? .full : policy.content {
                 case .off: value = nil
                 case .full: break

@@ -1,0 +1,237 @@
+import Foundation
+import Tracing
+
+/// One model API call seen at the HTTP level, recorded as an LLM span: the building block of the HTTP wrappers,
+/// public so that any other HTTP client can be wrapped the same way.
+///
+/// A wrapper starts a call with ``start(method:url:body:capture:)`` before sending the request, reports the
+/// response head with ``receivedResponse(status:contentType:)``, passes every body chunk to ``received(_:)`` while
+/// handing the same bytes to its caller unchanged, and ends with ``finish()`` or ``fail(_:)``. A call that is
+/// released before either (its caller stopped reading the body) ends as abandoned, so its span never stays open.
+///
+/// ```swift
+/// guard let call = LLMHTTPCall.start(method: "POST", url: url, body: bodyBytes) else { return try await send() }
+/// let response = try await send()
+/// call.receivedResponse(status: response.status, contentType: response.contentType)
+/// for try await chunk in response.body { call.received(chunk); yield(chunk) }
+/// call.finish()
+/// ```
+///
+/// Streamed (`text/event-stream`) responses are parsed as they arrive, for time to first token, the aggregated
+/// output and the final usage; nothing of them is kept. Other responses are kept up to
+/// ``LLMHTTPCapture/maxBufferedResponseBytes`` and parsed at the end. Headers are never recorded.
+public final class LLMHTTPCall: Sendable {
+    private enum Body {
+        case none
+        case events(ServerSentEventParser, LLMStreamAccumulator)
+        case buffered([UInt8], overflowed: Bool)
+    }
+
+    private struct State {
+        var status: Int?
+        var body = Body.none
+        var firstOutputNanos: UInt64?
+        var ended = false
+    }
+
+    /// The span that records the call.
+    public let span: NoveumSpan
+    private let format: LLMAPIFormat
+    private let captureContent: Bool
+    private let maxBufferedBytes: Int
+    private let state = LockedValue(State())
+
+    private init(span: NoveumSpan, format: LLMAPIFormat, capture: LLMHTTPCapture) {
+        self.span = span
+        self.format = format
+        self.captureContent = capture.captureContent
+        self.maxBufferedBytes = capture.maxBufferedResponseBytes
+    }
+
+    deinit {
+        if !state.withLock({ $0.ended }) {
+            span.setAttribute("llm.stream.abandoned", true)
+            end(status: .cancelled, message: "response abandoned by its consumer")
+        }
+    }
+
+    /// Starts recording a request, or returns nil when `url` is not a model call of one of `capture`'s endpoints
+    /// (then send the request untraced).
+    ///
+    /// The span is a child of the current span, and ends when the call ends.
+    public static func start(
+        method: String, url: URL, body: some Collection<UInt8>, capture: LLMHTTPCapture = .default
+    ) -> LLMHTTPCall? {
+        guard method.uppercased() == "POST", let endpoint = capture.endpoint(for: url) else { return nil }
+        let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        let path = components?.path ?? url.path
+        guard let request = LLMRequestInfo.parse(format: endpoint.format, path: path, body: Array(body)) else {
+            return nil
+        }
+        let current = InstrumentationContext.current
+        let client = capture.client ?? NoveumTrace.client(for: current)
+        var template = LLMConventions.llmSpan(
+            model: request.model ?? "", provider: endpoint.provider, operation: request.operation)
+        if request.model == nil {
+            template.name = request.operation
+            for key in ["llm.model", "gen_ai.request.model", "llm.model_name"] { template.attributes[key] = nil }
+        }
+        var attributes = template.attributes
+        attributes["server.address"] = .string(components?.host ?? url.host ?? "")
+        if let port = components?.port ?? url.port { attributes["server.port"] = .int(Int64(port)) }
+        attributes["http.request.method"] = "POST"
+        attributes["url.path"] = .string(path)
+        attributes["llm.capture"] = "http"
+        let span = client.makeSpan(
+            name: template.name, kind: .client, parent: current?.noveumParentInfo, attributes: attributes,
+            baseContext: current)
+        span.setRequest(
+            temperature: request.temperature, topP: request.topP, maxTokens: request.maxTokens,
+            stopSequences: request.stopSequences, seed: request.seed, stream: request.stream)
+        if let toolCount = request.toolCount { span.setAttribute("llm.tools.count", toolCount) }
+        if capture.captureContent, span.isRecording {
+            var content = AttributeList()
+            if let input = request.inputJSON {
+                content["llm.input.messages"] = .string(input)
+                content["input.value"] = .string(input)
+                if request.operation != "embeddings" { content["gen_ai.input.messages"] = .string(input) }
+            }
+            if let system = request.systemJSON { content["gen_ai.system_instructions"] = .string(system) }
+            span.setAttributes(content)
+        }
+        return LLMHTTPCall(span: span, format: endpoint.format, capture: capture)
+    }
+
+    /// Records the response's status and content type; call it once, before the body.
+    public func receivedResponse(status: Int, contentType: String?) {
+        let streamed = contentType?.lowercased().hasPrefix("text/event-stream") ?? false
+        state.withLock { state in
+            state.status = status
+            state.body =
+                streamed && status < 400
+                ? .events(ServerSentEventParser(), LLMStreamAccumulator(format: format)) : .buffered([], overflowed: false)
+        }
+        span.setAttribute("http.response.status_code", status)
+    }
+
+    /// Records a chunk of the response body, as it arrives.
+    public func received(_ chunk: some Collection<UInt8>) {
+        let now = WallClock.nanosecondsSinceEpoch()
+        let limit = maxBufferedBytes
+        state.withLock { state in
+            switch state.body {
+            case .none:
+                break
+            case .events(var parser, var accumulator):
+                state.body = .none  // keeps the parser's buffers uniquely referenced while they change
+                for event in parser.feed(chunk) where accumulator.consume(event) {
+                    if state.firstOutputNanos == nil { state.firstOutputNanos = now }
+                }
+                state.body = .events(parser, accumulator)
+            case .buffered(var bytes, let overflowed):
+                state.body = .none
+                if overflowed || bytes.count + chunk.count > limit {
+                    state.body = .buffered([], overflowed: true)
+                } else {
+                    bytes.append(contentsOf: chunk)
+                    state.body = .buffered(bytes, overflowed: false)
+                }
+            }
+        }
+    }
+
+    /// The body ended: records what the response said and ends the span.
+    public func finish() {
+        let snapshot = state.withLock { state -> State? in
+            guard !state.ended else { return nil }
+            state.ended = true
+            return state
+        }
+        guard let snapshot else { return }
+        let status = snapshot.status ?? 0
+        switch snapshot.body {
+        case .events(_, let accumulator):
+            recordStream(accumulator, firstOutputNanos: snapshot.firstOutputNanos)
+            if let message = accumulator.errorMessage {
+                if let type = accumulator.errorType { span.setAttribute("error.type", type) }
+                finishSpan(status: .error, message: message)
+            } else {
+                finishSpan(status: .ok, message: nil)
+            }
+        case .buffered(let bytes, let overflowed):
+            if status >= 400 {
+                recordError(status: status, body: bytes)
+            } else {
+                if overflowed {
+                    span.setAttribute("llm.response.unparsed", "body larger than maxBufferedResponseBytes")
+                } else {
+                    recordBufferedResponse(bytes)
+                }
+                finishSpan(status: .ok, message: nil)
+            }
+        case .none:
+            finishSpan(status: status >= 400 ? .error : .ok, message: status >= 400 ? "HTTP \(status)" : nil)
+        }
+    }
+
+    /// The request or the body failed: records the error and ends the span.
+    public func fail(_ error: any Error) {
+        guard state.withLock({ state -> Bool in
+            defer { state.ended = true }
+            return !state.ended
+        }) else { return }
+        if error is CancellationError {
+            end(status: .cancelled, message: "cancelled")
+        } else {
+            span.recordException(error)
+            end(status: .error, message: NoveumSpan.ExceptionInfo.message(of: error))
+        }
+    }
+
+    private func recordStream(_ accumulator: LLMStreamAccumulator, firstOutputNanos: UInt64?) {
+        var attributes = AttributeList()
+        attributes["llm.stream.chunks"] = .int(Int64(accumulator.events))
+        if let first = firstOutputNanos {
+            let ttft = Double(first &- span.startTimeNanos) / 1_000_000
+            attributes["llm.time_to_first_token_ms"] = .double(ttft)
+            attributes["gen_ai.response.time_to_first_chunk"] = .double(ttft / 1000)
+        }
+        span.setAttributes(attributes)
+        span.setResponse(accumulator.summary, includeOutput: captureContent)
+    }
+
+    private func recordBufferedResponse(_ bytes: [UInt8]) {
+        if let summary = LLMResponseSummary.parse(bytes) {
+            span.setResponse(summary, includeOutput: captureContent)
+        } else if let array = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Any]] {
+            // Gemini's streamGenerateContent without alt=sse: a JSON array of partial responses.
+            var accumulator = LLMStreamAccumulator(format: format)
+            for element in array {
+                guard let data = try? JSONSerialization.data(withJSONObject: element) else { continue }
+                _ = accumulator.consume(ServerSentEvent(data: String(decoding: data, as: UTF8.self)))
+            }
+            span.setResponse(accumulator.summary, includeOutput: captureContent)
+        }
+    }
+
+    private func recordError(status: Int, body: [UInt8]) {
+        let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+        let error = json?["error"] as? [String: Any]
+        let type = error?.string("type") ?? error?.string("status") ?? String(status)
+        let message = error?.string("message") ?? "HTTP \(status)"
+        span.setAttribute("error.type", type)
+        finishSpan(status: .error, message: message)
+    }
+
+    private func finishSpan(status: NoveumSpan.Status, message: String?) {
+        span.setStatus(status, message)
+        span.end()
+    }
+
+    /// Ends the span from `deinit` or `fail`, after `ended` was set.
+    private func end(status: NoveumSpan.Status, message: String?) {
+        state.withLock { $0.ended = true }
+        span.setStatus(status, message)
+        span.end()
+    }
+}

@@ -1,0 +1,56 @@
+@testable import NoveumTrace
+import NoveumTraceTesting
+import Testing
+
+/// ``Configuration/llmVocabularies``: which attribute vocabularies LLM spans are exported in.
+@Suite("LLM vocabularies")
+struct VocabularyTests {
+    func export(_ vocabularies: Set<LLMVocabulary>) async throws -> SpanData {
+        let exporter = InMemoryExporter()
+        var config = Configuration(scheduleDelay: .seconds(600), exporters: [exporter])
+        config.redaction = .disabled
+        config.llmVocabularies = vocabularies
+        let client = try NoveumClient(
+            apiKey: nil, project: "p", environment: "e", endpoint: nil, serviceVersion: nil, config: config,
+            processEnvironment: [:])
+        client.traceLLM(model: "gpt-4o-mini", provider: "openai") { span in
+            span.setUsage(input: 100, output: 20)
+            span.setAttributes(["input.value": "hi", "llm.output.response": "hello", "server.address": "api.openai.com"])
+        }
+        _ = await client.flush()
+        return try #require(exporter.spans.first)
+    }
+
+    @Test("All three by default; each choice keeps its own keys, shared keys and non-LLM keys")
+    func choices() async throws {
+        let all = try await export(Set(LLMVocabulary.allCases))
+        for key in ["llm.input_tokens", "gen_ai.usage.input_tokens", "llm.token_count.prompt", "openinference.span.kind"] {
+            #expect(all.attributes[key] != nil, "\(key)")
+        }
+
+        let otel = try await export([.openTelemetry])
+        #expect(otel.int("gen_ai.usage.input_tokens") == 100)
+        #expect(otel.string("gen_ai.request.model") == "gpt-4o-mini")
+        #expect(otel.string("server.address") == "api.openai.com")
+        for key in ["llm.input_tokens", "llm.model", "llm.provider", "llm.cost.total", "llm.token_count.prompt",
+                    "llm.model_name", "input.value", "openinference.span.kind", "llm.output.response"] {
+            #expect(otel.attributes[key] == nil, "\(key) exported")
+        }
+
+        let openInference = try await export([.openInference])
+        #expect(openInference.int("llm.token_count.prompt") == 100)
+        #expect(openInference.string("llm.provider") == "openai")
+        #expect(openInference.attributes["llm.cost.total"] != nil)
+        #expect(openInference.string("input.value") == "hi")
+        #expect(openInference.attributes["llm.input_tokens"] == nil)
+        #expect(openInference.attributes["gen_ai.usage.input_tokens"] == nil)
+
+        let noveum = try await export([.noveum])
+        #expect(noveum.int("llm.input_tokens") == 100)
+        #expect(noveum.string("llm.output.response") == "hello")
+        #expect(noveum.attributes["llm.cost.total"] != nil)
+        #expect(noveum.attributes["gen_ai.usage.input_tokens"] == nil)
+        #expect(noveum.attributes["llm.token_count.prompt"] == nil)
+        #expect(noveum.attributes["input.value"] == nil)
+    }
+}
