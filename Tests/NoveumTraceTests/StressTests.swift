@@ -30,7 +30,7 @@ struct StressTests {
             await withTaskGroup(of: Void.self) { group in
                 for i in 0..<taskCount {
                     group.addTask {
-                        await client.traceOperation("outer") { outer in
+                        client.traceOperation("outer") { outer in
                             outer.setAttribute("i", i)
                             outer.addEvent("started", attributes: ["i": i])
                             client.traceTool("inner") { inner in

@@ -34,11 +34,11 @@ struct TracerConformanceTests {
     @Test("closure, library withSpan, closure, Tracer startSpan: each is the child of the one around it")
     func closureOutermostNesting() async throws {
         let (client, exporter) = try makeClient()
-        await client.traceOperation("outer") { outer in
+        client.traceOperation("outer") { outer in
             #expect(client.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel) === outer)
-            await client.withSpan("library") { library in
+            client.withSpan("library") { library in
                 #expect(client.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel) === library)
-                await client.traceOperation("inner") { inner in
+                client.traceOperation("inner") { inner in
                     #expect(NoveumTrace.currentSpan === inner)
                     #expect(client.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel) === inner)
                     // What AsyncHTTPClient does for an outgoing request.
@@ -68,10 +68,10 @@ struct TracerConformanceTests {
     @Test("a context captured before a closure and handed in from inside it resolves to the closure's span")
     func explicitOuterContext() async throws {
         let (client, exporter) = try makeClient()
-        await client.withSpan("request") { _ in
+        client.withSpan("request") { _ in
             let captured = InstrumentationContext.current ?? .topLevel
-            await client.traceOperation("step") { _ in
-                await client.withSpan("sibling", context: captured) { _ in }
+            client.traceOperation("step") { _ in
+                client.withSpan("sibling", context: captured) { _ in }
             }
         }
         await client.flush()

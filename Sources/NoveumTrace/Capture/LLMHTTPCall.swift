@@ -82,9 +82,9 @@ public final class LLMHTTPCall: Sendable {
         attributes["http.request.method"] = "POST"
         attributes["url.path"] = .string(path)
         attributes["llm.capture"] = "http"
-        let span = client.makeSpan(
-            name: template.name, kind: .client, parent: current?.noveumParentInfo, attributes: attributes,
-            baseContext: current)
+        template.kind = .client
+        template.attributes = attributes
+        let span = client.open(template, extra: [:], in: current)
         span.setRequest(
             temperature: request.temperature, topP: request.topP, maxTokens: request.maxTokens,
             stopSequences: request.stopSequences, seed: request.seed, stream: request.stream)

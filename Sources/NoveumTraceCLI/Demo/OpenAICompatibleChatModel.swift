@@ -1,4 +1,5 @@
 import Foundation
+import NoveumTrace
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -6,16 +7,23 @@ import FoundationNetworking
 
 /// A real model behind an OpenAI-compatible `POST {baseURL}/chat/completions` endpoint (OpenAI, a local server,
 /// a gateway). The demo uses it when `OPENAI_BASE_URL` or `OPENAI_API_KEY` is set.
+///
+/// Requests go through HTTP-level capture (``TracedURLSession``), so each call also gets a span made from the wire:
+/// the request's parameters, the server's model, usage and finish reason, as an agent's unmodified HTTP client
+/// would be traced. `OPENAI_MODEL` replaces the model names the workflow asks for (a local server serves one model).
 public struct OpenAICompatibleChatModel: ChatModel {
     /// The API base, for example `https://api.openai.com/v1` or `http://127.0.0.1:8080/v1`.
     public var baseURL: URL
     /// Sent as a bearer token when set.
     public var apiKey: String?
+    /// Replaces the model the workflow asks for, when set.
+    public var modelOverride: String?
 
     /// Creates a model client for `baseURL`.
-    public init(baseURL: URL, apiKey: String?) {
+    public init(baseURL: URL, apiKey: String?, modelOverride: String? = nil) {
         self.baseURL = baseURL
         self.apiKey = apiKey
+        self.modelOverride = modelOverride
     }
 
     /// The model configured by `OPENAI_BASE_URL` (default `https://api.openai.com/v1`) and `OPENAI_API_KEY`, or
@@ -24,7 +32,8 @@ public struct OpenAICompatibleChatModel: ChatModel {
         let base = environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         let key = environment["OPENAI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         guard base != nil || key != nil, let url = URL(string: base ?? "https://api.openai.com/v1") else { return nil }
-        return OpenAICompatibleChatModel(baseURL: url, apiKey: key)
+        let model = environment["OPENAI_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
+        return OpenAICompatibleChatModel(baseURL: url, apiKey: key, modelOverride: model)
     }
 
     public var provider: String { "openai" }
@@ -53,9 +62,10 @@ public struct OpenAICompatibleChatModel: ChatModel {
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
-        request.httpBody = try JSONEncoder().encode(Request(model: model, messages: messages))
+        request.httpBody = try JSONEncoder().encode(Request(model: modelOverride ?? model, messages: messages))
         request.timeoutInterval = 60
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let capture = LLMHTTPCapture.default.adding(baseURL: baseURL.absoluteString, provider: provider)
+        let (data, response) = try await TracedURLSession(capture: capture).data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
             throw CLIError("The model endpoint answered HTTP \(status): \(String(decoding: data.prefix(300), as: UTF8.self))")
