@@ -141,3 +141,31 @@ public struct SpanData: Sendable, Hashable {
         hasher.combine(record.attributes)
     }
 }
+
+extension SpanData: CustomStringConvertible, CustomReflectable {
+    /// Every field, as a struct with stored properties would print.
+    public var description: String {
+        let r = record
+        return "SpanData(context: \(r.context), parentSpanID: \(r.parentSpanID.map(String.init(describing:)) ?? "nil"), "
+            + "parentIsRemote: \(r.parentIsRemote), name: \(String(reflecting: r.name)), kind: \(r.kind), "
+            + "startTimeNanos: \(r.startTimeNanos), endTimeNanos: \(r.endTimeNanos), status: \(r.status), "
+            + "statusMessage: \(r.statusMessage.map { String(reflecting: $0) } ?? "nil"), attributes: \(r.attributes), "
+            + "events: \(r.events), links: \(r.links), exception: \(r.exception.map(String.init(describing:)) ?? "nil"), "
+            + "droppedAttributeCount: \(r.droppedAttributeCount), droppedEventCount: \(r.droppedEventCount))"
+    }
+
+    /// The fields, for `dump` and debuggers.
+    public var customMirror: Mirror {
+        let r = record
+        return Mirror(
+            self,
+            children: [
+                "context": r.context, "parentSpanID": r.parentSpanID as Any, "parentIsRemote": r.parentIsRemote,
+                "name": r.name, "kind": r.kind, "startTimeNanos": r.startTimeNanos, "endTimeNanos": r.endTimeNanos,
+                "status": r.status, "statusMessage": r.statusMessage as Any, "attributes": r.attributes,
+                "events": r.events, "links": r.links, "exception": r.exception as Any,
+                "droppedAttributeCount": r.droppedAttributeCount, "droppedEventCount": r.droppedEventCount,
+            ],
+            displayStyle: .struct)
+    }
+}
