@@ -41,6 +41,8 @@ public struct OpenAICompatibleChatModel: ChatModel {
     private struct Request: Encodable {
         var model: String
         var messages: [ChatMessage]
+        /// A short answer is enough for the demo, and keeps a small local model from writing until its context ends.
+        var max_tokens = 64
     }
 
     private struct Response: Decodable {
