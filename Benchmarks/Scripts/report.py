@@ -166,6 +166,25 @@ def main():
     py = get(PYTHON_CASE, "python")
     if py:
         target("≥ 50× faster than the Python SDK (trace of 10 spans)", f"{py:,.0f}×", py >= 50)
+    ns = get("21 encode OTLP protobuf", "ns")
+    if ns:
+        target("OTLP protobuf encoding ≥ 1 M spans/s (one core)", f"{1e9 / ns:,.0f} spans/s", 1e9 / ns >= 1_000_000)
+    ns = get("20 encode Noveum JSON", "ns")
+    if ns:
+        target("Noveum JSON encoding (one core, no target)", f"{1e9 / ns:,.0f} spans/s", True)
+    for case in sorted({c for c, _ in results if c.startswith("22 ") or c.startswith("23 ")}):
+        ns = get(case, "ns")
+        dropped = results.get((case, "noveum"), {}).get("dropped", {}).get(100.0)
+        if ns:
+            target(
+                f"{case[3:]}: ≥ 100,000 spans/s, nothing dropped", f"{1e9 / ns:,.0f} spans/s, dropped {int(dropped or 0)}",
+                1e9 / ns >= 100_000 and not dropped)
+    for case in ("30 traced function sync", "31 traced function async throws"):
+        macro, by_hand = get(case, "ns", "noveum @Trace"), get(case, "ns", "noveum by hand")
+        if macro and by_hand:
+            ratio = macro / by_hand
+            target(f"`@Trace` ≈ the closure by hand ({case[3:]})", f"{ratio:.2f}× ({macro:.0f} vs {by_hand:.0f} ns)",
+                   ratio <= 1.15)
     if checks:
         print("| target | this run | |")
         print("|---|---:|---|")

@@ -8,17 +8,17 @@ func registerMacroBenchmarks() {
     let n = spansPerIteration
     let client = Subjects.sampled
 
-    bench("10 traced function sync", "noveum @Trace", spans: n, watching: [client]) {
+    bench("30 traced function sync", "noveum @Trace", spans: n, watching: [client]) {
         for index in 0..<n { blackHole(MacroWork.macroSync(index)) }
     }
-    bench("10 traced function sync", "noveum by hand", spans: n, watching: [client]) {
+    bench("30 traced function sync", "noveum by hand", spans: n, watching: [client]) {
         for index in 0..<n { blackHole(MacroWork.handSync(index)) }
     }
 
-    benchAsync("11 traced function async throws", "noveum @Trace", spans: n, watching: [client]) {
+    benchAsync("31 traced function async throws", "noveum @Trace", spans: n, watching: [client]) {
         for index in 0..<n { blackHole(try? await MacroWork.macroAsync(index)) }
     }
-    benchAsync("11 traced function async throws", "noveum by hand", spans: n, watching: [client]) {
+    benchAsync("31 traced function async throws", "noveum by hand", spans: n, watching: [client]) {
         for index in 0..<n { blackHole(try? await MacroWork.handAsync(index)) }
     }
 }
