@@ -135,7 +135,7 @@ public final class NoveumClient: Sendable {
             let (parent, contextSpan) = ActiveSpan.parent(in: current)
             return makeSpan(
                 name: name, kind: kind, parent: parent,
-                attributes: attributes.isEmpty ? AttributeList() : AttributeList(attributes), baseContext: current,
+                attributes: AttributeList(attributes), baseContext: current,
                 contextSpan: contextSpan)
         }
         if let parent = registry.lookup(parentSpanID) {

@@ -88,10 +88,6 @@ final class ExportPipeline: Sendable {
         state.withLock { $0.loop?.cancel() }
     }
 
-    deinit {
-        state.withLock { $0.loop?.cancel() }
-    }
-
     // MARK: Caller side
 
     /// Accepts a finished span (copied straight into the queue's storage), or drops and counts it.
