@@ -27,6 +27,7 @@ let package = Package(
             dependencies: [
                 "CHeapStats",
                 .product(name: "NoveumTrace", package: "noveum-trace-swift"),
+                .product(name: "NoveumTraceMacros", package: "noveum-trace-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -40,7 +41,6 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "NoveumTrace", package: "noveum-trace-swift"),
                 .product(name: "NoveumTraceOTLP", package: "noveum-trace-swift"),
-                .product(name: "NoveumTraceMacros", package: "noveum-trace-swift"),
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),

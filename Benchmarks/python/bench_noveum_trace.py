@@ -22,7 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def start_server():
     proc = subprocess.Popen(
-        [sys.executable, os.path.join(HERE, "capture_server.py"), "--port", "0"],
+        [sys.executable, os.path.join(HERE, "..", "..", "Scripts", "python", "capture_server.py"), "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

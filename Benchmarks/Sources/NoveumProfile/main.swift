@@ -19,7 +19,7 @@ import Darwin
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard arguments.count >= 2, let count = Int(arguments[1]) else {
-    print("usage: noveum-profile <start-finish|sampled-out|trace-operation|trace-operation-async|four-attributes|four-attributes-dictionary|llm|trace-of-ten> <spans>")
+    print("usage: noveum-profile <start-finish|sampled-out|trace-operation|trace-operation-async|four-attributes|four-attributes-dictionary|llm|macro-sync[-by-hand]|macro-async[-by-hand]|encode-noveum-json|trace-of-ten> <spans>")
     exit(2)
 }
 let exporter = DiscardingExporter()
@@ -84,6 +84,25 @@ case "llm":
             }
         }
     }
+case "macro-sync":
+    for index in 0..<count { _ = MacroWork.macroSync(index) }
+case "macro-sync-by-hand":
+    for index in 0..<count { _ = MacroWork.handSync(index) }
+case "macro-async":
+    blocking {
+        for index in 0..<count { _ = try? await MacroWork.macroAsync(index) }
+    }
+case "macro-async-by-hand":
+    blocking {
+        for index in 0..<count { _ = try? await MacroWork.handAsync(index) }
+    }
+case "encode-noveum-json":
+    // `count` spans in batches of 512, as the export benchmark "20 encode Noveum JSON".
+    let encoder = NoveumJSONEncoder(project: "bench", environment: "bench", resource: ExportFixtures.resource)
+    let batch = ExportFixtures.llmBatch(count: 512)
+    var bytes = 0
+    for _ in 0..<(count / 512) { bytes &+= encoder.encode(batch, timestampNanos: 1).count }
+    print("encoded \(bytes) bytes")
 case "trace-of-ten":
     for _ in 0..<(count / 10) {
         let root = client.startSpan(name: "trace")
