@@ -50,13 +50,9 @@ log_step() { echo "llm-server: $*" >&2; }
 
 healthy() { curl -fsS -o /dev/null --max-time 2 "$url/health" 2>/dev/null; }
 
-running_pid() {
-    [[ -f "$pidfile" ]] || return 1
-    local pid
-    pid="$(cat "$pidfile")"
-    kill -0 "$pid" 2>/dev/null || return 1
-    echo "$pid"
-}
+service=llama-server
+# shellcheck source=lib/service.sh
+source "$root/Scripts/lib/service.sh"
 
 model_path() { find "$model_dir" -name '*.gguf' -print -quit 2>/dev/null; }
 
@@ -125,13 +121,7 @@ case "$command" in
         exit 1
         ;;
     stop)
-        if pid="$(running_pid)"; then
-            kill "$pid"
-            rm -f "$pidfile"
-            echo "stopped llama-server (pid $pid)"
-        else
-            echo "llama-server is not running (no live pid in $pidfile)"
-        fi
+        stop_service
         ;;
     start)
         if healthy; then
@@ -147,20 +137,7 @@ case "$command" in
         nohup "$server_bin" -m "$model" --alias smollm2-135m-instruct --host 127.0.0.1 --port "$port" \
             -c 2048 --embeddings --pooling mean -t "$threads" >"$log" 2>&1 &
         echo $! >"$pidfile"
-        for _ in $(seq 1 240); do
-            if healthy; then
-                echo "$url"
-                exit 0
-            fi
-            if ! running_pid >/dev/null; then
-                echo "llama-server exited during start-up; last lines of $log:" >&2
-                tail -n 30 "$log" >&2
-                exit 1
-            fi
-            sleep 0.5
-        done
-        echo "llama-server did not answer $url/health within 120 s; see $log" >&2
-        exit 1
+        await_healthy "$url"
         ;;
     *)
         echo "usage: $0 start [--port N] | stop | status [--port N] | build" >&2

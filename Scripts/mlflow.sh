@@ -9,7 +9,8 @@
 #
 # Everything lives under .cache/ (gitignored): the venv in .cache/mlflow-venv, the store in .cache/mlflow-data,
 # the log in .cache/mlflow.log and the process id in .cache/mlflow.pid.
-# Overrides: MLFLOW_PORT (5000), PYTHON (python3), MLFLOW_VERSION (any).
+# Overrides: MLFLOW_PORT (5000), PYTHON (python3), MLFLOW_VERSION (3.17.2, the version the lean set of packages
+# below was checked with).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,25 +21,16 @@ log="$cache/mlflow.log"
 pidfile="$cache/mlflow.pid"
 port="${MLFLOW_PORT:-5000}"
 python="${PYTHON:-python3}"
+version="${MLFLOW_VERSION:-3.17.2}"
 url="http://127.0.0.1:$port"
 
-running_pid() {
-    [[ -f "$pidfile" ]] || return 1
-    local pid
-    pid="$(cat "$pidfile")"
-    kill -0 "$pid" 2>/dev/null || return 1
-    echo "$pid"
-}
+service=MLflow
+# shellcheck source=lib/service.sh
+source "$root/Scripts/lib/service.sh"
 
 if [[ "${1:-}" == "stop" ]]; then
-    if pid="$(running_pid)"; then
-        # The server runs uvicorn/gunicorn workers in its process group.
-        kill -- "-$pid" 2>/dev/null || kill "$pid"
-        rm -f "$pidfile"
-        echo "stopped MLflow (pid $pid)"
-    else
-        echo "MLflow is not running (no live pid in $pidfile)"
-    fi
+    # The server runs uvicorn/gunicorn workers in its process group.
+    stop_service group
     exit 0
 fi
 
@@ -51,13 +43,15 @@ fi
 
 mkdir -p "$cache" "$data"
 if [[ ! -x "$venv/bin/mlflow" ]]; then
-    echo "installing mlflow into $venv..." >&2
+    # A lean install (about 100 s and 300 MB instead of 7 min and 850 MB): MLflow's tracking server needs
+    # mlflow-skinny, the server's own packages, numpy, pandas and aiohttp (imported at start-up), but not
+    # scikit-learn, scipy, pyarrow, matplotlib or docker, which `pip install mlflow` brings for models.
+    echo "installing mlflow $version (lean) into $venv..." >&2
     started=$SECONDS
     "$python" -m venv "$venv"
-    "$venv/bin/pip" install --quiet --upgrade pip >&2
-    spec="mlflow"
-    [[ -n "${MLFLOW_VERSION:-}" ]] && spec="mlflow==$MLFLOW_VERSION"
-    "$venv/bin/pip" install --quiet "$spec" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "mlflow-skinny==$version" flask flask-cors \
+        sqlalchemy alembic graphene "gunicorn<27" huey cryptography aiohttp numpy pandas >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps "mlflow==$version" >&2
     echo "installed mlflow in $((SECONDS - started)) s" >&2
 fi
 
@@ -67,17 +61,4 @@ MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false setsid nohup "$venv/bin/mlflow" server 
     >"$log" 2>&1 &
 echo $! >"$pidfile"
 
-for _ in $(seq 1 240); do
-    if healthy; then
-        echo "$url"
-        exit 0
-    fi
-    if ! running_pid >/dev/null; then
-        echo "MLflow exited during start-up; last lines of $log:" >&2
-        tail -n 30 "$log" >&2
-        exit 1
-    fi
-    sleep 0.5
-done
-echo "MLflow did not answer $url/health within 120 s; see $log" >&2
-exit 1
+await_healthy "$url"

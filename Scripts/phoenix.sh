@@ -23,22 +23,12 @@ grpc_port="${PHOENIX_GRPC_PORT:-4317}"
 python="${PYTHON:-python3}"
 url="http://127.0.0.1:$port"
 
-running_pid() {
-    [[ -f "$pidfile" ]] || return 1
-    local pid
-    pid="$(cat "$pidfile")"
-    kill -0 "$pid" 2>/dev/null || return 1
-    echo "$pid"
-}
+service=Phoenix
+# shellcheck source=lib/service.sh
+source "$root/Scripts/lib/service.sh"
 
 if [[ "${1:-}" == "stop" ]]; then
-    if pid="$(running_pid)"; then
-        kill "$pid"
-        rm -f "$pidfile"
-        echo "stopped Phoenix (pid $pid)"
-    else
-        echo "Phoenix is not running (no live pid in $pidfile)"
-    fi
+    stop_service
     exit 0
 fi
 
@@ -65,18 +55,5 @@ PHOENIX_WORKING_DIR="$data" PHOENIX_HOST=127.0.0.1 PHOENIX_PORT="$port" PHOENIX_
     nohup "$venv/bin/phoenix" serve >"$log" 2>&1 &
 echo $! >"$pidfile"
 
-# Ready in about 15 s; give up after 120 s.
-for _ in $(seq 1 240); do
-    if healthy; then
-        echo "$url"
-        exit 0
-    fi
-    if ! running_pid >/dev/null; then
-        echo "Phoenix exited during start-up; last lines of $log:" >&2
-        tail -n 30 "$log" >&2
-        exit 1
-    fi
-    sleep 0.5
-done
-echo "Phoenix did not answer $url/healthz within 120 s; see $log" >&2
-exit 1
+# Ready in about 15 s.
+await_healthy "$url"

@@ -1,7 +1,11 @@
-"""A tiny trace receiver for the Python SDK comparison: it accepts POST /…/v1/traces, counts traces and spans,
-and answers `GET /stats` with the counts as JSON. Plain http on 127.0.0.1 only.
+"""A small trace receiver on 127.0.0.1 (plain http), shared by the Python SDK benchmark and the payload-parity
+check. It accepts `POST …/v1/traces` (gzip or not), counts traces and spans, and keeps every request it got:
 
-Run: python capture_server.py [--port 0]   (prints "PORT <n>" once it listens)
+  GET /stats      the counts, as JSON
+  GET /requests   every request so far: [{"path", "headers" (names lower-cased), "body" (parsed JSON)}, ...]
+
+Run: python capture_server.py [--port 0] [--keep N]   (prints "PORT <n>" once it listens)
+`--keep` bounds how many requests are kept (default 0: none, for the benchmark, which sends thousands).
 """
 
 import argparse
@@ -12,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 _lock = threading.Lock()
 _counts = {"requests": 0, "traces": 0, "spans": 0, "bytes": 0}
+_kept = []
+_keep = 0
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -29,17 +35,21 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
-        if self.path.rstrip("/").endswith("/stats"):
-            with _lock:
+        path = self.path.rstrip("/")
+        with _lock:
+            if path.endswith("/stats"):
                 self._reply(200, dict(_counts))
-        else:
-            self._reply(200, {"status": "ok"})
+            elif path.endswith("/requests"):
+                self._reply(200, list(_kept))
+            else:
+                self._reply(200, {"status": "ok"})
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
         body = gzip.decompress(raw) if self.headers.get("Content-Encoding") == "gzip" else raw
         traces = spans = 0
+        payload = None
         if self.path.rstrip("/").endswith("/v1/traces"):
             try:
                 payload = json.loads(body)
@@ -54,13 +64,19 @@ class Handler(BaseHTTPRequestHandler):
             _counts["traces"] += traces
             _counts["spans"] += spans
             _counts["bytes"] += len(raw)
+            if len(_kept) < _keep:
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                _kept.append({"path": self.path, "headers": headers, "body": payload})
         self._reply(200, {"success": True, "message": "accepted", "count": traces})
 
 
 def main():
+    global _keep
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--keep", type=int, default=0, help="how many requests to keep for GET /requests")
     args = parser.parse_args()
+    _keep = args.keep
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print(f"PORT {server.server_address[1]}", flush=True)

@@ -114,9 +114,9 @@ struct Redactor: Sendable {
     /// Replaces every match in `text`.
     func redactText(_ text: String) -> String {
         guard !policy.patterns.isEmpty, text.utf8.count >= 6 else { return text }
-        let bytes = Array(text.utf8)
-        let matches = scanner.scan(bytes)
+        let matches = scanner.scan(text)
         guard !matches.isEmpty else { return text }
+        let bytes = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
         var cursor = 0

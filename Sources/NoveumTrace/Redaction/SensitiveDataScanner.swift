@@ -1,6 +1,9 @@
 /// Finds secrets and personal data in text without regular expressions: one pass over the UTF-8 bytes per
-/// detector, after a cheap check that the text could contain a match at all.
+/// detector, after a cheap check that the text could contain a match at all. It reads the bytes in place (a native
+/// string's UTF-8 storage), so text without a match costs no copy.
 struct SensitiveDataScanner: Sendable {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
     struct Match {
         var range: Range<Int>
         var pattern: RedactionPolicy.Pattern
@@ -25,6 +28,17 @@ struct SensitiveDataScanner: Sendable {
 
     /// Every non-overlapping match in `bytes`, in order.
     func scan(_ bytes: [UInt8]) -> [Match] {
+        bytes.withUnsafeBufferPointer { scan($0) }
+    }
+
+    /// Every non-overlapping match in `text`, in order (ranges are UTF-8 offsets).
+    func scan(_ text: String) -> [Match] {
+        var text = text
+        return text.withUTF8 { scan($0) }
+    }
+
+    /// Every non-overlapping match in `bytes`, in order.
+    func scan(_ bytes: Bytes) -> [Match] {
         var matches: [Match] = []
         if bearerToken { matches += bearerTokens(bytes) }
         if apiKey { matches += apiKeys(bytes) }
@@ -51,7 +65,7 @@ struct SensitiveDataScanner: Sendable {
         isAlnum(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
     }
 
-    private func hasPrefix(_ bytes: [UInt8], _ prefix: [UInt8], at index: Int, caseInsensitive: Bool = false) -> Bool {
+    private func hasPrefix(_ bytes: Bytes, _ prefix: [UInt8], at index: Int, caseInsensitive: Bool = false) -> Bool {
         guard index + prefix.count <= bytes.count else { return false }
         for (offset, expected) in prefix.enumerated() {
             var actual = bytes[index + offset]
@@ -63,12 +77,16 @@ struct SensitiveDataScanner: Sendable {
 
     // MARK: Detectors
 
-    private func bearerTokens(_ bytes: [UInt8]) -> [Match] {
-        let bearer = Array("bearer ".utf8)
+    private static let bearer = Array("bearer ".utf8)
+
+    private func bearerTokens(_ bytes: Bytes) -> [Match] {
+        let bearer = Self.bearer
         var matches: [Match] = []
         var i = 0
         while i + bearer.count < bytes.count {
-            if hasPrefix(bytes, bearer, at: i, caseInsensitive: true), i == 0 || !isAlnum(bytes[i - 1]) {
+            if bytes[i] | 0x20 == UInt8(ascii: "b"), hasPrefix(bytes, bearer, at: i, caseInsensitive: true),
+               i == 0 || !isAlnum(bytes[i - 1])
+            {
                 var end = i + bearer.count
                 while end < bytes.count, isTokenChar(bytes[end]) || "./+=~".utf8.contains(bytes[end]) { end += 1 }
                 if end - (i + bearer.count) >= 8 {
@@ -91,11 +109,19 @@ struct SensitiveDataScanner: Sendable {
         (Array("hf_".utf8), 30, false), (Array("glpat-".utf8), 20, false),
     ]
 
-    private func apiKeys(_ bytes: [UInt8]) -> [Match] {
+    /// `startsKey[b]`: some key prefix starts with the byte `b` (most positions are rejected by this one load).
+    private static let startsKey: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for key in keyPrefixes { table[Int(key.prefix[0])] = true }
+        return table
+    }()
+
+    private func apiKeys(_ bytes: Bytes) -> [Match] {
         var matches: [Match] = []
+        let startsKey = Self.startsKey
         var i = 0
         outer: while i < bytes.count {
-            if i == 0 || !isTokenChar(bytes[i - 1]) {
+            if startsKey[Int(bytes[i])], i == 0 || !isTokenChar(bytes[i - 1]) {
                 for key in Self.keyPrefixes where hasPrefix(bytes, key.prefix, at: i) {
                     var end = i + key.prefix.count
                     while end < bytes.count,
@@ -116,7 +142,7 @@ struct SensitiveDataScanner: Sendable {
         return matches
     }
 
-    private func emails(_ bytes: [UInt8]) -> [Match] {
+    private func emails(_ bytes: Bytes) -> [Match] {
         var matches: [Match] = []
         let localExtra = Set("._%+-".utf8)
         for at in bytes.indices where bytes[at] == UInt8(ascii: "@") {
@@ -139,7 +165,7 @@ struct SensitiveDataScanner: Sendable {
     }
 
     /// Digit runs with single spaces or dashes between digits.
-    private func digitGroups(_ bytes: [UInt8], separators: Set<UInt8>) -> [(range: Range<Int>, digits: [UInt8])] {
+    private func digitGroups(_ bytes: Bytes, separators: Set<UInt8>) -> [(range: Range<Int>, digits: [UInt8])] {
         var groups: [(Range<Int>, [UInt8])] = []
         var i = 0
         while i < bytes.count {
@@ -165,7 +191,7 @@ struct SensitiveDataScanner: Sendable {
         return groups
     }
 
-    private func cardNumbers(_ bytes: [UInt8]) -> [Match] {
+    private func cardNumbers(_ bytes: Bytes) -> [Match] {
         digitGroups(bytes, separators: [UInt8(ascii: " "), UInt8(ascii: "-")]).compactMap { group in
             guard (13...19).contains(group.digits.count), luhn(group.digits) else { return nil }
             return Match(range: group.range, pattern: .cardNumber)
@@ -185,7 +211,7 @@ struct SensitiveDataScanner: Sendable {
         return sum % 10 == 0
     }
 
-    private func phoneNumbers(_ bytes: [UInt8]) -> [Match] {
+    private func phoneNumbers(_ bytes: Bytes) -> [Match] {
         var matches: [Match] = []
         let separators: Set<UInt8> = [UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: ".")]
         // International: "+" then 8 to 15 digits with separators.
