@@ -1,9 +1,10 @@
 import Foundation
 import NoveumTrace
 import NoveumTraceOTLP
+import NoveumTraceTesting
 import Testing
 
-/// The MLflow tracking server to export to: `NOVEUM_MLFLOW_URL` (`Scripts/mlflow.sh` starts one; not in CI).
+/// The MLflow tracking server to export to: `NOVEUM_MLFLOW_URL` (`Scripts/mlflow.sh` starts one; so does `.ci/run`).
 enum MLflowServer {
     static let url: String? = {
         guard let raw = ProcessInfo.processInfo.environment["NOVEUM_MLFLOW_URL"], !raw.isEmpty else { return nil }
@@ -17,14 +18,17 @@ enum MLflowServer {
     "MLflow OTLP endpoint (protobuf and JSON)",
     .enabled(if: MLflowServer.url != nil, "set NOVEUM_MLFLOW_URL (Scripts/mlflow.sh starts MLflow 3)"))
 struct MLflowTests {
-    @Test("an agent trace with an LLM call is accepted and stored by MLflow", arguments: [OTLPProtocol.httpProtobuf, .httpJSON])
+    @Test(
+        "an agent trace with an LLM call is stored by MLflow: both spans, the parent, every attribute and value",
+        arguments: [OTLPProtocol.httpProtobuf, .httpJSON])
     func trace(protocol otlpProtocol: OTLPProtocol) async throws {
         let base = try #require(MLflowServer.url)
         let service = "mlflow-\(otlpProtocol == .httpJSON ? "json" : "protobuf")"
         let exporter = try OTLPExporter(
             .init(endpoint: base + "/v1/traces", protocol: otlpProtocol, headers: ["x-mlflow-experiment-id": "0"]),
             environment: [:])
-        let client = try NoveumClient(project: service, environment: "ci", config: .init(exporters: [exporter]))
+        let sent = InMemoryExporter()
+        let client = try NoveumClient(project: service, environment: "ci", config: .init(exporters: [exporter, sent]))
         let traceID = client.traceAgent("planner") { agent in
             client.traceLLM(model: "gpt-4o-mini", provider: "openai") { span in
                 span.setUsage(input: 12, output: 3)
@@ -45,6 +49,50 @@ struct MLflowTests {
         #expect(stored["trace_id"] as? String == "tr-\(traceID)")
         #expect(stored["state"] as? String == "OK")
         #expect((stored["tags"] as? [String: Any])?["service.name"] as? String == service)
-        ReliabilitySummary.record("interop", "MLflow \(otlpProtocol)", tried: 2, lost: 0)
+
+        // The spans as MLflow stored them (its batchGet API answers in OTLP JSON with base64 ids).
+        let response = try #require(await Loopback.get("\(base)/api/3.0/mlflow/traces/batchGet?trace_ids=tr-\(traceID)"))
+        let object = try #require(try JSONSerialization.jsonObject(with: response.body) as? [String: Any])
+        let storedSpans = try #require((object["traces"] as? [[String: Any]])?.first?["spans"] as? [[String: Any]])
+        #expect(storedSpans.count == sent.spans.count)
+        #expect(sent.spans.count == 2)
+        func base64(_ hex: String) -> String {
+            var bytes: [UInt8] = []
+            var index = hex.startIndex
+            while index < hex.endIndex {
+                let next = hex.index(index, offsetBy: 2)
+                bytes.append(UInt8(hex[index..<next], radix: 16)!)
+                index = next
+            }
+            return Data(bytes).base64EncodedString()
+        }
+        var compared = 0
+        for span in sent.spans {
+            let stored = try #require(storedSpans.first { $0["name"] as? String == span.name }, "MLflow lost span \(span.name)")
+            #expect(stored["span_id"] as? String == base64(span.spanID.description))
+            #expect(stored["parent_span_id"] as? String == span.parentSpanID.map { base64($0.description) })
+            var values: [String: String] = [:]
+            for attribute in (stored["attributes"] as? [[String: Any]]) ?? [] {
+                guard let key = attribute["key"] as? String, let value = attribute["value"] as? [String: Any] else { continue }
+                if let flag = value["bool_value"] as? Bool {
+                    values[key] = "\(flag)"
+                } else if let scalar = value["string_value"] ?? value["int_value"] ?? value["double_value"] {
+                    values[key] = "\(scalar)"
+                }
+            }
+            for element in span.attributes {
+                let expected: String
+                switch element.value {
+                case .string(let text): expected = text
+                case .int(let number): expected = "\(number)"
+                case .double(let number): expected = "\(number)"
+                case .bool(let flag): expected = "\(flag)"
+                default: continue
+                }
+                #expect(values[element.key] == expected, "\(span.name): \(element.key) sent \(expected), MLflow has \(values[element.key] ?? "nothing")")
+                compared += 1
+            }
+        }
+        ReliabilitySummary.record("interop", "MLflow \(otlpProtocol)", tried: compared, lost: 0)
     }
 }
