@@ -51,13 +51,14 @@ struct JSONWriter {
         if let value { string(value) } else { null() }
     }
 
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
     /// An object key and its colon.
     mutating func key(_ key: String) {
         string(key)
         bytes.append(UInt8(ascii: ":"))
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     private mutating func appendEscaped(_ source: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
@@ -131,29 +132,44 @@ struct JSONWriter {
         }
     }
 
-    /// Lowercase hex digits of `value`, `width` of them, without quotes.
-    mutating func hex(_ value: UInt64, width: Int) {
-        var shift = (width - 1) * 4
-        while shift >= 0 {
-            bytes.append(Self.hexDigits[Int((value >> UInt64(shift)) & 0xF)])
-            shift -= 4
+    /// The lowercase hex digit of `nibble` (0...15).
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt64) -> UInt8 {
+        UInt8(truncatingIfNeeded: nibble &+ (nibble < 10 ? 48 : 87))
+    }
+
+    /// Writes the 16 hex digits of `value` at `offset` of `buffer`.
+    @inline(__always)
+    private static func hex16(_ value: UInt64, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+        var remaining = value
+        var index = offset + 15
+        while index >= offset {
+            buffer[index] = hexDigit(remaining & 0xF)
+            remaining >>= 4
+            index -= 1
         }
     }
 
-    /// A quoted 32-hex trace id.
+    /// A quoted 32-hex trace id (built on the stack, appended at once).
     mutating func traceID(_ id: TraceID) {
-        bytes.append(UInt8(ascii: "\""))
-        hex(id.high, width: 16)
-        hex(id.low, width: 16)
-        bytes.append(UInt8(ascii: "\""))
+        withUnsafeTemporaryAllocation(byteCount: 34, alignment: 1) { buffer in
+            buffer[0] = UInt8(ascii: "\"")
+            Self.hex16(id.high, into: buffer, at: 1)
+            Self.hex16(id.low, into: buffer, at: 17)
+            buffer[33] = UInt8(ascii: "\"")
+            bytes.append(contentsOf: UnsafeRawBufferPointer(buffer))
+        }
     }
 
     /// A quoted 16-hex span id, or `null`.
     mutating func spanID(_ id: SpanID?) {
         guard let id else { return null() }
-        bytes.append(UInt8(ascii: "\""))
-        hex(id.rawValue, width: 16)
-        bytes.append(UInt8(ascii: "\""))
+        withUnsafeTemporaryAllocation(byteCount: 18, alignment: 1) { buffer in
+            buffer[0] = UInt8(ascii: "\"")
+            Self.hex16(id.rawValue, into: buffer, at: 1)
+            buffer[17] = UInt8(ascii: "\"")
+            bytes.append(contentsOf: UnsafeRawBufferPointer(buffer))
+        }
     }
 
     /// A quoted ISO 8601 UTC time with microseconds and an explicit offset: `"2026-11-27T03:39:46.591861+00:00"`.
@@ -162,6 +178,30 @@ struct JSONWriter {
         let seconds = Int64(nanos / 1_000_000_000)
         let micros = Int(nanos % 1_000_000_000 / 1_000)
         let f = CivilTime.fields(fromSeconds: seconds)
+        if (0...9999).contains(f.year) {
+            // The usual case, built on the stack and appended at once: "YYYY-MM-DDTHH:MM:SS.ffffff+00:00".
+            withUnsafeTemporaryAllocation(byteCount: 34, alignment: 1) { buffer in
+                func put(_ value: Int, width: Int, at offset: Int) {
+                    var remaining = value
+                    var index = offset + width - 1
+                    while index >= offset {
+                        buffer[index] = UInt8(truncatingIfNeeded: 48 + remaining % 10)
+                        remaining /= 10
+                        index -= 1
+                    }
+                }
+                buffer.copyBytes(from: "\"0000-00-00T00:00:00.000000+00:00\"".utf8)
+                put(f.year, width: 4, at: 1)
+                put(f.month, width: 2, at: 6)
+                put(f.day, width: 2, at: 9)
+                put(f.hour, width: 2, at: 12)
+                put(f.minute, width: 2, at: 15)
+                put(f.second, width: 2, at: 18)
+                put(micros, width: 6, at: 21)
+                bytes.append(contentsOf: UnsafeRawBufferPointer(buffer))
+            }
+            return
+        }
         bytes.append(UInt8(ascii: "\""))
         padded(f.year, width: 4)
         bytes.append(UInt8(ascii: "-"))

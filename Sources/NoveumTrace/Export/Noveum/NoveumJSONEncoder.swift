@@ -152,16 +152,17 @@ public struct NoveumJSONEncoder: Sendable {
         w.int(errorCount)
         w.raw(",")
         w.raw(traceAttributes)
+        let metadata = TraceMetadata(indices, of: spans)
         w.raw(",\"metadata\":{\"user_id\":")
-        w.string(Self.firstValue(of: "user.id", in: indices, of: spans))
+        w.string(metadata.userID)
         w.raw(",\"session_id\":")
-        w.string(Self.firstValue(of: "session.id", in: indices, of: spans))
+        w.string(metadata.sessionID)
         w.raw(",\"request_id\":")
-        w.string(Self.firstValue(of: "request.id", in: indices, of: spans))
+        w.string(metadata.requestID)
         w.raw(",\"tags\":")
-        Self.writePrefixed("noveum.tags.", in: indices, of: spans, into: &w)
+        Self.writeObject(metadata.tags, into: &w)
         w.raw(",\"custom_attributes\":")
-        Self.writePrefixed("noveum.metadata.", in: indices, of: spans, into: &w)
+        Self.writeObject(metadata.customAttributes, into: &w)
         w.raw("},\"spans\":[")
         for (position, index) in indices.enumerated() {
             if position > 0 { w.raw(",") }
@@ -172,27 +173,57 @@ public struct NoveumJSONEncoder: Sendable {
         w.raw(resourceTail)
     }
 
-    /// Writes the attributes whose keys start with `prefix`, without it, as one object (first value wins).
-    private static func writePrefixed(_ prefix: String, in indices: [Int], of spans: [SpanData], into w: inout JSONWriter) {
-        var seen = Set<String>()
-        w.raw("{")
-        for index in indices {
-            for element in spans[index].attributes where element.key.hasPrefix(prefix) {
-                let name = String(element.key.dropFirst(prefix.count))
-                guard seen.insert(name).inserted else { continue }
-                if seen.count > 1 { w.raw(",") }
-                w.key(name)
-                w.attributeValue(element.value)
+    /// A trace's `metadata`, read from its spans' attributes in one pass: the first `user.id`, `session.id` and
+    /// `request.id`, and the `noveum.tags.*` and `noveum.metadata.*` attributes without their prefix (the first
+    /// value of each name wins, in the order names first appear).
+    private struct TraceMetadata {
+        var userID: String?
+        var sessionID: String?
+        var requestID: String?
+        var tags: [(name: String, value: AttributeValue)] = []
+        var customAttributes: [(name: String, value: AttributeValue)] = []
+
+        init(_ indices: [Int], of spans: [SpanData]) {
+            for index in indices {
+                for element in spans[index].attributes {
+                    // Most keys are rejected by their first byte.
+                    switch element.key.utf8.first {
+                    case UInt8(ascii: "u"):
+                        if userID == nil, element.key == "user.id" { userID = element.value.description }
+                    case UInt8(ascii: "s"):
+                        if sessionID == nil, element.key == "session.id" { sessionID = element.value.description }
+                    case UInt8(ascii: "r"):
+                        if requestID == nil, element.key == "request.id" { requestID = element.value.description }
+                    case UInt8(ascii: "n"):
+                        if element.key.hasPrefix("noveum.tags.") {
+                            Self.add(element, prefixLength: 12, to: &tags)
+                        } else if element.key.hasPrefix("noveum.metadata.") {
+                            Self.add(element, prefixLength: 16, to: &customAttributes)
+                        }
+                    default:
+                        break
+                    }
+                }
             }
         }
-        w.raw("}")
+
+        private static func add(
+            _ element: AttributeList.Element, prefixLength: Int, to list: inout [(name: String, value: AttributeValue)]
+        ) {
+            let name = String(element.key.dropFirst(prefixLength))
+            guard !list.contains(where: { $0.name == name }) else { return }
+            list.append((name, element.value))
+        }
     }
 
-    private static func firstValue(of key: String, in indices: [Int], of spans: [SpanData]) -> String? {
-        for index in indices {
-            if let value = spans[index].attributes[key] { return value.description }
+    private static func writeObject(_ members: [(name: String, value: AttributeValue)], into w: inout JSONWriter) {
+        w.raw("{")
+        for (position, member) in members.enumerated() {
+            if position > 0 { w.raw(",") }
+            w.key(member.name)
+            w.attributeValue(member.value)
         }
-        return nil
+        w.raw("}")
     }
 
     static func milliseconds(_ nanos: UInt64) -> Double {
