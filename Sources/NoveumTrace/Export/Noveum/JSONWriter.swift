@@ -59,7 +59,6 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: ":"))
     }
 
-
     private mutating func appendEscaped(_ source: UnsafeBufferPointer<UInt8>) {
         var runStart = 0
         var index = 0
