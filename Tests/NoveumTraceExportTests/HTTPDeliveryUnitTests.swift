@@ -13,7 +13,7 @@ struct GzipTests {
             #expect(compressed.prefix(3) == [0x1F, 0x8B, 0x08])  // gzip magic, deflate
             #expect(Gzip.decompress(compressed) == input)
         }
-        #expect(try #require(Gzip.compress([UInt8](repeating: 65, count: 3_000_000))).count < 10_000)
+        #expect(try #require(Gzip.compress([UInt8](repeating: 65, count: 3_000_000))).count < 30_000)
     }
 
     @Test("rejects data that is not gzip, truncated, or larger than the limit")
