@@ -101,13 +101,15 @@ func tracedWork(_ client: NoveumClient, spans: Int) -> Duration {
 }
 
 /// A client with one exporter, reading no environment, exporting only when a batch fills, on flush and on
-/// shutdown.
-func faultClient(endpoint: String, exporter: any SpanExporter, apiKey: String = "test-key", logger: Logger? = nil)
-    throws -> NoveumClient
-{
+/// shutdown. The export timeout is short so that a backend that never answers costs each case only a second; the
+/// healthy baseline passes a long one, so that a loaded machine cannot turn its exports into timeouts.
+func faultClient(
+    endpoint: String, exporter: any SpanExporter, apiKey: String = "test-key", logger: Logger? = nil,
+    exportTimeout: Duration = .seconds(1)
+) throws -> NoveumClient {
     var config = Configuration(
         batchSize: 50, asyncExport: true, maxQueueSize: 2_048, scheduleDelay: .seconds(600),
-        exportTimeout: .seconds(1), exporters: [exporter])
+        exportTimeout: exportTimeout, exporters: [exporter])
     if let logger {
         config.logger = logger
     } else {
@@ -130,7 +132,8 @@ struct FaultInjectionTests {
         let healthy = try FaultServer(.respond(status: 200))
         defer { healthy.stop() }
         let baselineClient = try faultClient(
-            endpoint: healthy.baseURL + "/api", exporter: try kind.exporter(baseURL: healthy.baseURL))
+            endpoint: healthy.baseURL + "/api", exporter: try kind.exporter(baseURL: healthy.baseURL),
+            exportTimeout: .seconds(15))
         let baseline = tracedWork(baselineClient, spans: Self.spanCount)
         #expect(await baselineClient.shutdown(timeout: .seconds(20)) == 0)
         #expect(baselineClient.stats.spansExported == Self.spanCount)
