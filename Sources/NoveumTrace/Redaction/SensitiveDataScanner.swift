@@ -26,11 +26,6 @@ struct SensitiveDataScanner: Sendable {
         phoneNumber = patterns.contains(.phoneNumber)
     }
 
-    /// Every non-overlapping match in `bytes`, in order.
-    func scan(_ bytes: [UInt8]) -> [Match] {
-        bytes.withUnsafeBufferPointer { scan($0) }
-    }
-
     /// Every non-overlapping match in `text`, in order (ranges are UTF-8 offsets).
     func scan(_ text: String) -> [Match] {
         var text = text

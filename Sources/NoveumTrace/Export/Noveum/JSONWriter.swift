@@ -51,8 +51,6 @@ struct JSONWriter {
         if let value { string(value) } else { null() }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// An object key and its colon.
     mutating func key(_ key: String) {
         string(key)
@@ -83,8 +81,8 @@ struct JSONWriter {
                 bytes.append(UInt8(ascii: "u"))
                 bytes.append(UInt8(ascii: "0"))
                 bytes.append(UInt8(ascii: "0"))
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0xF)])
+                bytes.append(Self.hexDigit(UInt64(byte >> 4)))
+                bytes.append(Self.hexDigit(UInt64(byte & 0xF)))
             }
             index += 1
             runStart = index
