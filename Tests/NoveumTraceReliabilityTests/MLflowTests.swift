@@ -56,21 +56,14 @@ struct MLflowTests {
         let storedSpans = try #require((object["traces"] as? [[String: Any]])?.first?["spans"] as? [[String: Any]])
         #expect(storedSpans.count == sent.spans.count)
         #expect(sent.spans.count == 2)
-        func base64(_ hex: String) -> String {
-            var bytes: [UInt8] = []
-            var index = hex.startIndex
-            while index < hex.endIndex {
-                let next = hex.index(index, offsetBy: 2)
-                bytes.append(UInt8(hex[index..<next], radix: 16)!)
-                index = next
-            }
-            return Data(bytes).base64EncodedString()
+        func base64(_ id: SpanID) -> String {
+            withUnsafeBytes(of: id.rawValue.bigEndian) { Data($0).base64EncodedString() }
         }
         var compared = 0
         for span in sent.spans {
             let stored = try #require(storedSpans.first { $0["name"] as? String == span.name }, "MLflow lost span \(span.name)")
-            #expect(stored["span_id"] as? String == base64(span.spanID.description))
-            #expect(stored["parent_span_id"] as? String == span.parentSpanID.map { base64($0.description) })
+            #expect(stored["span_id"] as? String == base64(span.spanID))
+            #expect(stored["parent_span_id"] as? String == span.parentSpanID.map(base64))
             var values: [String: String] = [:]
             for attribute in (stored["attributes"] as? [[String: Any]]) ?? [] {
                 guard let key = attribute["key"] as? String, let value = attribute["value"] as? [String: Any] else { continue }

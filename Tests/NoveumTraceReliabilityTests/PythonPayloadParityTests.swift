@@ -178,11 +178,10 @@ struct PythonPayloadParityTests {
         .enabled(if: PythonReference.liveURL != nil, "needs NOVEUM_PARITY_URL (Scripts/python-parity.sh)"))
     func live() async throws {
         let base = try #require(PythonReference.liveURL)
-        let transport = URLSessionTransport()
         func requests() async throws -> [[String: Any]] {
-            let response = try await transport.send(HTTPRequest(method: "GET", url: base + "/requests"), timeout: .seconds(10))
+            let response = try #require(await Loopback.get(base + "/requests", timeout: 10))
             #expect(response.status == 200)
-            return try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]])
+            return try #require(try JSONSerialization.jsonObject(with: response.body) as? [[String: Any]])
         }
         func isPython(_ request: [String: Any]) -> Bool {
             ((request["headers"] as? [String: Any])?["user-agent"] as? String)?.hasPrefix("noveum-trace-sdk/") == true
@@ -196,14 +195,12 @@ struct PythonPayloadParityTests {
         try #require(!swift.isEmpty, "the Swift workload's request did not reach \(base)")
 
         // The request line and headers: same path, JSON, `Authorization: Bearer <key>`.
-        for (pythonRequest, swiftRequest) in [(python[0], swift[0])] {
-            #expect(swiftRequest["path"] as? String == pythonRequest["path"] as? String)
-            let p = try #require(pythonRequest["headers"] as? [String: String])
-            let s = try #require(swiftRequest["headers"] as? [String: String])
-            #expect(s["content-type"] == p["content-type"])
-            #expect(s["authorization"] == p["authorization"])
-            #expect(s["authorization"] == "Bearer parity-test-key")
-        }
+        #expect(swift[0]["path"] as? String == python[0]["path"] as? String)
+        let pythonHeaders = try #require(python[0]["headers"] as? [String: String])
+        let swiftHeaders = try #require(swift[0]["headers"] as? [String: String])
+        #expect(swiftHeaders["content-type"] == pythonHeaders["content-type"])
+        #expect(swiftHeaders["authorization"] == pythonHeaders["authorization"])
+        #expect(swiftHeaders["authorization"] == "Bearer parity-test-key")
         let pythonBodies = try python.map { try #require($0["body"] as? [String: Any]) }
         let swiftBodies = try swift.map { try #require($0["body"] as? [String: Any]) }
         #expect(Set(swiftBodies[0].keys) == Set(pythonBodies[0].keys))
