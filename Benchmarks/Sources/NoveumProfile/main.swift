@@ -19,7 +19,7 @@ import Darwin
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard arguments.count >= 2, let count = Int(arguments[1]) else {
-    print("usage: noveum-profile <start-finish|sampled-out|trace-operation|trace-operation-async|four-attributes|four-attributes-dictionary|llm|macro-sync[-by-hand]|macro-async[-by-hand]|encode-noveum-json|trace-of-ten> <spans>")
+    print("usage: noveum-profile <start-finish|sampled-out|trace-operation|trace-operation-async|four-attributes|four-attributes-dictionary|llm|macro-sync[-by-hand]|macro-async[-by-hand]|encode-noveum-json|deliver-noveum-json[-gzip]|trace-of-ten> <spans>")
     exit(2)
 }
 let exporter = DiscardingExporter()
@@ -105,6 +105,23 @@ case "encode-noveum-json":
     var bytes = 0
     for _ in 0..<(count / 512) { bytes &+= encoder.encode(batch, timestampNanos: 1).count }
     print("encoded \(bytes) bytes")
+case "deliver-noveum-json", "deliver-noveum-json-gzip":
+    // `count` LLM spans by hand, each its own trace, posted to a receiver on loopback, as the export benchmark
+    // "23 deliver Noveum JSON to loopback".
+    let receiver = try LoopbackReceiver()
+    let delivering = Fixtures.client(
+        apiKey: "bench-key", endpoint: receiver.baseURL,
+        exporters: [NoveumExporter(compression: arguments[0].hasSuffix("gzip"))], maxQueueSize: count + 1_024)
+    let clock = ContinuousClock()
+    let started = clock.now
+    for _ in 0..<count {
+        let span = delivering.startSpan(name: "chat gpt-4o", kind: .client)
+        span.setAttributes(ExportFixtures.llmAttributes)
+        delivering.finishSpan(span)
+    }
+    blocking { _ = await delivering.flush(timeout: .seconds(120)) }
+    let elapsed = clock.now - started
+    print("delivered \(delivering.stats.spansExported) spans in \(elapsed), \(receiver.requests) requests, \(receiver.bodyBytes) body bytes")
 case "trace-of-ten":
     for _ in 0..<(count / 10) {
         let root = client.startSpan(name: "trace")

@@ -65,7 +65,7 @@ extension NoveumClient {
         _ template: SpanTemplate, extra: [String: any AttributeValueConvertible], in current: InstrumentationContext?
     ) -> NoveumSpan {
         var attributes = template.attributes
-        attributes.merge(extra)
+        if !extra.isEmpty { attributes.merge(extra) }
         let (parent, contextSpan) = ActiveSpan.parent(in: current)
         return makeSpan(
             name: template.name, kind: template.kind, parent: parent, attributes: attributes, baseContext: current,

@@ -25,6 +25,8 @@ public final class NoveumClient: Sendable {
     let pipelines: [ExportPipeline]
     let counters = ClientCounters()
     let registry = SpanRegistry()
+    /// Exported spans' records, for new spans to reuse.
+    let recordPool: SpanRecordPool
     let logger: Logger
     private let warnedUnresolvedParent = Atomic<Bool>(false)
 
@@ -68,6 +70,8 @@ public final class NoveumClient: Sendable {
         self.sampler = Sampler(policy: configuration.samplingPolicy)
         self.tailSampler = configuration.samplingPolicy.tail.map { TailSampler(rule: $0) }
         self.logger = configuration.logger
+        let recordPool = SpanRecordPool(capacity: exporters.isEmpty ? 0 : SpanRecordPool.capacity(for: configuration))
+        self.recordPool = recordPool
         let pipelineSettings = ExportPipeline.Settings(
             maxQueueSize: configuration.maxQueueSize, batchSize: configuration.batchSize,
             scheduleDelay: configuration.scheduleDelay, exportTimeout: configuration.exportTimeout,
@@ -77,7 +81,8 @@ public final class NoveumClient: Sendable {
             if configuration.explicitBatchSize == nil, let preferred = exporter.preferredBatchSize, preferred > 0 {
                 settings.batchSize = min(preferred, configuration.maxQueueSize)
             }
-            return ExportPipeline(exporter: exporter, settings: settings, logger: configuration.logger)
+            return ExportPipeline(
+                exporter: exporter, settings: settings, logger: configuration.logger, recordPool: recordPool)
         }
         for pipeline in pipelines {
             let context = ExporterContext(
@@ -135,7 +140,7 @@ public final class NoveumClient: Sendable {
             let (parent, contextSpan) = ActiveSpan.parent(in: current)
             return makeSpan(
                 name: name, kind: kind, parent: parent,
-                attributes: AttributeList(attributes), baseContext: current,
+                attributes: attributes.isEmpty ? AttributeList() : AttributeList(attributes), baseContext: current,
                 contextSpan: contextSpan)
         }
         if let parent = registry.lookup(parentSpanID) {
@@ -164,7 +169,6 @@ public final class NoveumClient: Sendable {
         name: String, kind: SpanKind, parent: ParentInfo?, attributes: AttributeList,
         baseContext: InstrumentationContext?, contextSpan: NoveumSpan?, startTimeNanos: UInt64? = nil
     ) -> NoveumSpan {
-        counters.spansStarted.add(1, ordering: .relaxed)
         let context: SpanContext
         var recording: Bool
         var appliedRate: Double?
@@ -181,37 +185,55 @@ public final class NoveumClient: Sendable {
             recording = decision != .drop
         }
         if pipelines.isEmpty { recording = false }
-        if !recording { counters.spansSampledOut.add(1, ordering: .relaxed) }
-        var list = recording ? attributes : AttributeList()
-        if recording, let appliedRate, appliedRate < 1 {
+        guard recording else {
+            // A span that records nothing reads no clock and has no record: it carries its ids for propagation.
+            counters.sampledOutAtStart.add(1, ordering: .relaxed)
+            return NoveumSpan(
+                name: name, context: context, parentSpanID: parent?.context.spanID,
+                parentIsRemote: parent?.context.isRemote ?? false, kind: kind, startTimeNanos: 0, record: nil,
+                client: self, baseContext: baseContext, contextSpan: contextSpan)
+        }
+        counters.recordingStarted.add(1, ordering: .relaxed)
+        var list = attributes
+        if let appliedRate, appliedRate < 1 {
             list["noveum.sampling.rate"] = .double(appliedRate)
         }
-        if recording, TraceContext.everUsed.load(ordering: .relaxed),
+        if TraceContext.everUsed.load(ordering: .relaxed),
            let traceContext = baseContext?[TraceContextKey.self]
         {
             var merged = traceContext.attributes
             merged.merge(list)
             list = merged
         }
+        let startTime = startTimeNanos ?? WallClock.nanosecondsSinceEpoch()
+        let parentSpanID = parent?.context.spanID
+        let parentIsRemote = parent?.context.isRemote ?? false
+        let record = recordPool.record(
+            context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, name: name, kind: kind,
+            startTimeNanos: startTime, attributes: list)
         return NoveumSpan(
-            name: name, context: context, parentSpanID: parent?.context.spanID,
-            parentIsRemote: parent?.context.isRemote ?? false, kind: kind,
-            startTimeNanos: startTimeNanos ?? WallClock.nanosecondsSinceEpoch(), isRecording: recording,
-            attributes: list, client: self, baseContext: baseContext, contextSpan: contextSpan)
+            name: name, context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, kind: kind,
+            startTimeNanos: startTime, record: record, client: self, baseContext: baseContext, contextSpan: contextSpan)
     }
 
-    /// Hands a finished span to every exporter's pipeline; each queue gets its copy straight from `span`.
+    /// Hands a finished span to every exporter's pipeline; the last queue takes `span` itself, the others a copy
+    /// (which shares its record).
     @inline(__always)
-    func spanEnded(_ span: borrowing SpanData) {
+    func spanEnded(_ span: consuming SpanData) {
         if !span.context.isSampled, let tailSampler {
-            let (keep, discarded) = tailSampler.add(copy span)
-            if discarded > 0 { counters.spansSampledOut.add(discarded, ordering: .relaxed) }
+            let (keep, discarded) = tailSampler.add(span)
+            if discarded > 0 { counters.tailDiscarded.add(discarded, ordering: .relaxed) }
             for kept in keep {
                 for pipeline in pipelines { pipeline.enqueue(kept) }
             }
             return
         }
-        for pipeline in pipelines { pipeline.enqueue(span) }
+        let count = pipelines.count
+        if count == 1 {
+            pipelines[0].enqueue(span)
+            return
+        }
+        for index in 0..<count { pipelines[index].enqueue(copy span) }
     }
 
     // MARK: Flush, shutdown, stats
@@ -244,8 +266,8 @@ public final class NoveumClient: Sendable {
         let exporters = pipelines.map(\.stats)
         let ended = exporters.first?.received ?? 0
         return NoveumStats(
-            spansStarted: counters.spansStarted.load(ordering: .relaxed),
-            spansSampledOut: counters.spansSampledOut.load(ordering: .relaxed),
+            spansStarted: counters.spansStarted,
+            spansSampledOut: counters.spansSampledOut,
             spansEnded: ended,
             spansAbandoned: counters.spansAbandoned.load(ordering: .relaxed),
             ignoredCallsOnEndedSpans: counters.ignoredCalls.load(ordering: .relaxed),

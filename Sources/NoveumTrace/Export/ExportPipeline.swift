@@ -53,18 +53,22 @@ final class ExportPipeline: Sendable {
     private let settings: Settings
     private let redactor: Redactor?
     private let logger: Logger
-    private let state: LockedValue<State>
+    /// Taken by the app's threads for every span, so a spin lock (held for a few instructions each time).
+    private let state: SpinLockedValue<State>
     private let wake = WakeSignal()
+    /// Where exported records go back for reuse.
+    private let recordPool: SpanRecordPool?
     /// Retries reported by the exporter.
     let retries = Atomic<Int>(0)
 
-    init(exporter: any SpanExporter, settings: Settings, logger: Logger) {
+    init(exporter: any SpanExporter, settings: Settings, logger: Logger, recordPool: SpanRecordPool? = nil) {
         self.exporter = exporter
+        self.recordPool = recordPool
         self.settings = settings
         self.logger = logger
         let redactor = Redactor(policy: settings.redaction, isLocalDestination: exporter.isLocal)
         self.redactor = redactor.isNoOp ? nil : redactor
-        self.state = LockedValue(State())
+        self.state = SpinLockedValue(State())
     }
 
     /// Starts the background export task. The task holds the pipeline until ``stopLoop()`` (the client calls it
@@ -92,9 +96,11 @@ final class ExportPipeline: Sendable {
 
     /// Accepts a finished span (copied straight into the queue's storage), or drops and counts it.
     @inline(__always)
-    func enqueue(_ span: borrowing SpanData) {
+    func enqueue(_ span: consuming SpanData) {
         enum Outcome { case queued, wake, full(warn: Bool), shutdown }
         let batchSize = settings.batchSize
+        // Moved into the queue, not copied: the closure below cannot consume a parameter.
+        var pending = Optional(span)
         let outcome = state.withLock { state -> Outcome in
             state.received += 1
             if state.isShutdown {
@@ -108,11 +114,11 @@ final class ExportPipeline: Sendable {
             }
             let last = state.chunks.count - 1
             if last >= 0 && state.chunks[last].count < batchSize {
-                state.chunks[last].append(copy span)
+                state.chunks[last].append(pending.take()!)
             } else {
                 var chunk: [SpanData] = []
                 chunk.reserveCapacity(batchSize)
-                chunk.append(copy span)
+                chunk.append(pending.take()!)
                 state.chunks.append(chunk)
             }
             state.queued += 1
@@ -154,37 +160,48 @@ final class ExportPipeline: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            await export(batch)
+            await export(consume batch)
         }
     }
 
     private func export(_ original: consuming [SpanData]) async {
-        var redactedBatch = original
+        var batch = original
         var truncated = 0
         if let redactor {
-            for index in redactedBatch.indices { truncated += redactor.apply(&redactedBatch[index]) }
+            for index in batch.indices { truncated += redactor.apply(&batch[index]) }
         }
-        let batch = redactedBatch
         if truncated > 0 { state.withLock { $0.truncatedValues += truncated } }
+        let count = batch.count
+        // The batch travels in a box that the export task empties and refills, so that afterwards this side holds
+        // the only reference to it (unless the exporter kept one) and can hand its records back for reuse.
+        let handoff = LockedValue(consume batch)
         let exporter = self.exporter
         let clock = ContinuousClock()
         let started = clock.now
         let result =
-            await withDeadline(settings.exportTimeout) { await exporter.export(batch) }
-            ?? .dropped(batch.count, reason: .exportTimeout)
+            await withDeadline(settings.exportTimeout) {
+                let spans = handoff.take()
+                let result = await exporter.export(spans)
+                handoff.withLock { $0 = consume spans }
+                return result
+            }
+            ?? .dropped(count, reason: .exportTimeout)
+        if let recordPool {
+            recordPool.recycle(handoff.take())
+        }
         let elapsed = clock.now - started
-        let droppedCount = min(result.droppedCount, batch.count)
+        let droppedCount = min(result.droppedCount, count)
         if droppedCount > 0 {
             logger.debug(
                 "export lost spans", metadata: ["exporter": "\(exporter.name)", "dropped": "\(result.dropped)"])
         }
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.exported += batch.count - droppedCount
+            state.exported += count - droppedCount
             state.dropped.merge(result.dropped, uniquingKeysWith: +)
             state.batches += 1
             if droppedCount > 0 { state.failedBatches += 1 }
             state.lastExportDuration = elapsed
-            state.processed &+= UInt64(batch.count)
+            state.processed &+= UInt64(count)
             return takeReadyWaiters(&state)
         }
         for continuation in ready { continuation.resume() }
@@ -274,6 +291,17 @@ final class ExportPipeline: Sendable {
                 buffered: Int(state.enqueued &- state.processed), batches: state.batches,
                 failedBatches: state.failedBatches, retries: retries.load(ordering: .relaxed),
                 lastExportDuration: state.lastExportDuration, truncatedValues: state.truncatedValues)
+        }
+    }
+}
+
+extension LockedValue where Value == [SpanData] {
+    /// Moves the spans out, leaving the box empty.
+    fileprivate func take() -> [SpanData] {
+        withLock { spans in
+            let taken = spans
+            spans = []
+            return taken
         }
     }
 }

@@ -24,7 +24,8 @@ public final class NoveumSpan: Sendable {
     public let parentIsRemote: Bool
     /// The kind of span: internal, client, server, producer or consumer.
     public let kind: SpanKind
-    /// Start time in nanoseconds since the Unix epoch.
+    /// Start time in nanoseconds since the Unix epoch; 0 for a span that records nothing (its trace was sampled
+    /// out), which reads no clock.
     public let startTimeNanos: UInt64
     /// Whether this span records anything. False when its trace was sampled out.
     public var isRecording: Bool { record != nil }
@@ -46,10 +47,11 @@ public final class NoveumSpan: Sendable {
     @exclusivity(unchecked) private nonisolated(unsafe) var ended = false
     @exclusivity(unchecked) private nonisolated(unsafe) var isRegistered = false
 
+    /// A span; `record` is nil for a span that records nothing (its name is then kept in `unrecordedName`).
     init(
         name: String, context: SpanContext, parentSpanID: SpanID?, parentIsRemote: Bool, kind: SpanKind,
-        startTimeNanos: UInt64, isRecording: Bool, attributes: AttributeList, client: NoveumClient,
-        baseContext: InstrumentationContext?, contextSpan: NoveumSpan?
+        startTimeNanos: UInt64, record: SpanRecord?, client: NoveumClient, baseContext: InstrumentationContext?,
+        contextSpan: NoveumSpan?
     ) {
         self.contextSpanAtStart = contextSpan.map(ObjectIdentifier.init)
         self.spanContext = context
@@ -59,15 +61,8 @@ public final class NoveumSpan: Sendable {
         self.startTimeNanos = startTimeNanos
         self.client = client
         self.baseContext = baseContext
-        if isRecording {
-            self.record = SpanRecord(
-                context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, name: name, kind: kind,
-                startTimeNanos: startTimeNanos, attributes: attributes)
-            self.unrecordedName = ""
-        } else {
-            self.record = nil
-            self.unrecordedName = name
-        }
+        self.record = record
+        self.unrecordedName = record == nil ? name : ""
     }
 
     deinit {
@@ -265,7 +260,7 @@ public final class NoveumSpan: Sendable {
 
     /// Ends the span now and hands it to the export pipeline. Ending twice is ignored and counted.
     public func end() {
-        end(atNanos: WallClock.nanosecondsSinceEpoch())
+        end(atNanos: record == nil ? 0 : WallClock.nanosecondsSinceEpoch())
     }
 
     /// Ends the span at the given time (nanoseconds since the Unix epoch); earlier than the start counts as the

@@ -58,6 +58,63 @@ final class SpanRecord: @unchecked Sendable {
             droppedAttributeCount: droppedAttributeCount, droppedEventCount: droppedEventCount)
     }
 
+    /// Prepares an exported record for ``SpanRecordPool``: drops what is large (events, links, an exception,
+    /// long or many attribute values) and leaves the rest for ``reinitialize(context:parentSpanID:parentIsRemote:name:kind:startTimeNanos:attributes:)``
+    /// to overwrite. A usual record is only read here, so its memory stays cached on the app's core, which writes
+    /// it next. Only for a record nothing else references.
+    func shedForReuse() {
+        if !events.isEmpty { events = [] }
+        if !links.isEmpty { links = [] }
+        if exception != nil { exception = nil }
+        if let message = statusMessage, message.utf8.count > Self.reusedValueBytes { statusMessage = nil }
+        if attributes.storage.capacity > Self.reusedAttributeCapacity {
+            attributes = AttributeList()
+            return
+        }
+        for element in attributes.storage {
+            switch element.value {
+            case .string(let text) where text.utf8.count <= Self.reusedValueBytes: continue
+            case .int, .double, .bool: continue
+            default:
+                attributes.storage.removeAll(keepingCapacity: true)
+                return
+            }
+        }
+    }
+
+    /// The largest attribute storage a recycled record keeps.
+    static let reusedAttributeCapacity = 16
+    /// The longest string value a recycled record keeps until it is reused.
+    static let reusedValueBytes = 256
+
+    /// Makes a recycled record (``shedForReuse()``) the record of a new span, as the initialiser would.
+    @inline(__always)
+    func reinitialize(
+        context: SpanContext, parentSpanID: SpanID?, parentIsRemote: Bool, name: String, kind: SpanKind,
+        startTimeNanos: UInt64, attributes: AttributeList
+    ) {
+        self.context = context
+        self.parentSpanID = parentSpanID
+        self.parentIsRemote = parentIsRemote
+        self.name = name
+        self.kind = kind
+        self.startTimeNanos = startTimeNanos
+        endTimeNanos = 0
+        status = .unset
+        statusMessage = nil
+        exception = nil
+        if !events.isEmpty { events = [] }
+        if !links.isEmpty { links = [] }
+        droppedAttributeCount = 0
+        droppedEventCount = 0
+        // An empty list keeps the storage this record already has.
+        if attributes.storage.isEmpty {
+            self.attributes.storage.removeAll(keepingCapacity: true)
+        } else {
+            self.attributes = attributes
+        }
+    }
+
     /// Sets `key`, replacing its value if present; counts the attribute as dropped when `limit` is reached.
     func set(_ key: String, _ value: AttributeValue, limit: Int) {
         if attributes.replaceValue(forKey: key, with: value) { return }

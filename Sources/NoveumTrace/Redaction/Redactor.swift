@@ -35,6 +35,13 @@ struct Redactor: Sendable {
     ///
     /// Only what changes is written, so a span with nothing to redact keeps sharing its record (no copy).
     func apply(_ span: inout SpanData) -> Int {
+        // Most spans carry no text to look at beyond their attributes; those without any skip every copy below.
+        let record = span.record
+        if record.attributes.storage.isEmpty && record.events.isEmpty && record.links.isEmpty
+            && record.statusMessage == nil && record.exception == nil
+        {
+            return 0
+        }
         var truncated = 0
         if let attributes = redact(span.attributes, truncated: &truncated) { span.attributes = attributes }
         let events = span.events

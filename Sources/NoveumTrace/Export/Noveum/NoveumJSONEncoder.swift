@@ -93,17 +93,20 @@ public struct NoveumJSONEncoder: Sendable {
     ///   - timestampNanos: the body's `timestamp`, in nanoseconds since the Unix epoch; now by default.
     /// - Returns: the UTF-8 JSON body.
     public func encode(_ spans: [SpanData], timestampNanos: UInt64? = nil) -> [UInt8] {
-        var w = JSONWriter(capacity: 256 + spans.count * 1_024)
+        // Room for a usual span and its trace (a span that is its own trace takes about 1.7 KB), so the buffer
+        // rarely grows: growing copies it, and each fresh copy of a large buffer costs page faults.
+        var w = JSONWriter(capacity: 1_024 + spans.count * 2_048)
         w.raw("{\"traces\":[")
-        var order: [TraceID] = []
-        var groups: [TraceID: [Int]] = [:]
-        for (index, span) in spans.enumerated() {
-            if groups[span.traceID] == nil { order.append(span.traceID) }
-            groups[span.traceID, default: []].append(index)
-        }
-        for (position, traceID) in order.enumerated() {
-            if position > 0 { w.raw(",") }
-            writeTrace(traceID, indices: groups[traceID] ?? [], of: spans, into: &w)
+        var (order, ranges) = Self.groupByTrace(spans)
+        order.withUnsafeMutableBufferPointer { indices in
+            for (position, range) in ranges.enumerated() {
+                if position > 0 { w.raw(",") }
+                var trace = UnsafeMutableBufferPointer(rebasing: indices[range])
+                if trace.count > 1 {
+                    trace.sort { (spans[$0].startTimeNanos, $0) < (spans[$1].startTimeNanos, $1) }
+                }
+                writeTrace(spans[trace[0]].traceID, indices: UnsafeBufferPointer(trace), of: spans, into: &w)
+            }
         }
         w.raw("],\"timestamp\":")
         let now = timestampNanos ?? WallClock.nanosecondsSinceEpoch()
@@ -112,10 +115,52 @@ public struct NoveumJSONEncoder: Sendable {
         return w.bytes
     }
 
+    /// The spans' positions grouped by trace, traces in the order they first appear and spans in batch order
+    /// within each: one flat array and one range per trace, so a batch of many small traces costs no array per
+    /// trace.
+    static func groupByTrace(_ spans: [SpanData]) -> (indices: [Int], ranges: [Range<Int>]) {
+        guard let first = spans.first else { return ([], []) }
+        if spans.allSatisfy({ $0.traceID == first.traceID }) {
+            return (Array(spans.indices), [0..<spans.count])
+        }
+        var slotOfTrace: [TraceID: Int] = [:]
+        slotOfTrace.reserveCapacity(spans.count)
+        var slots: [Int] = []
+        slots.reserveCapacity(spans.count)
+        var counts: [Int] = []
+        for span in spans {
+            let slot: Int
+            if let known = slotOfTrace[span.traceID] {
+                slot = known
+            } else {
+                slot = counts.count
+                slotOfTrace[span.traceID] = slot
+                counts.append(0)
+            }
+            counts[slot] += 1
+            slots.append(slot)
+        }
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(counts.count)
+        var offset = 0
+        for count in counts {
+            ranges.append(offset..<offset + count)
+            offset += count
+        }
+        var next = ranges.map(\.lowerBound)
+        var indices = [Int](repeating: 0, count: spans.count)
+        for (index, slot) in slots.enumerated() {
+            indices[next[slot]] = index
+            next[slot] += 1
+        }
+        return (indices, ranges)
+    }
+
     // MARK: Trace
 
-    private func writeTrace(_ traceID: TraceID, indices unsorted: [Int], of spans: [SpanData], into w: inout JSONWriter) {
-        let indices = unsorted.sorted { (spans[$0].startTimeNanos, $0) < (spans[$1].startTimeNanos, $1) }
+    private func writeTrace(
+        _ traceID: TraceID, indices: UnsafeBufferPointer<Int>, of spans: [SpanData], into w: inout JSONWriter
+    ) {
         var start = UInt64.max
         var end = UInt64.min
         var errorCount = 0
@@ -183,7 +228,7 @@ public struct NoveumJSONEncoder: Sendable {
         var tags: [(name: String, value: AttributeValue)] = []
         var customAttributes: [(name: String, value: AttributeValue)] = []
 
-        init(_ indices: [Int], of spans: [SpanData]) {
+        init(_ indices: UnsafeBufferPointer<Int>, of spans: [SpanData]) {
             for index in indices {
                 for element in spans[index].attributes {
                     // Most keys are rejected by their first byte.
