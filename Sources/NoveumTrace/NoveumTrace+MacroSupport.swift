@@ -24,7 +24,6 @@ extension NoveumSpan {
     /// Ends the span as the inline closures do when their body returns: status `ok` unless one was set.
     @_spi(Macros)
     public func endSucceeded() {
-        markSucceeded()
-        end()
+        finishSucceeded()
     }
 }

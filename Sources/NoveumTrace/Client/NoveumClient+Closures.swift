@@ -76,8 +76,7 @@ extension NoveumClient {
     func close<T, E: Error>(_ span: NoveumSpan, _ result: Result<T, E>) throws(E) -> T {
         switch result {
         case .success(let value):
-            span.markSucceeded()
-            span.end()
+            span.finishSucceeded()
             return value
         case .failure(let error):
             span.recordFailure(error)

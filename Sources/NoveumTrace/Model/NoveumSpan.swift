@@ -235,13 +235,11 @@ public final class NoveumSpan: Sendable {
         }
     }
 
-    /// Sets status `ok` when an inline closure returns and its body set no status.
+    /// Ends the span of an inline closure whose body returned: status `ok` unless the body set another, in the
+    /// same lock as the end.
     @usableFromInline
-    func markSucceeded() {
-        guard let record else { return }
-        lock.withLock {
-            if record.status == .unset && !ended { record.status = .ok }
-        }
+    func finishSucceeded() {
+        finish(atNanos: record == nil ? 0 : WallClock.nanosecondsSinceEpoch(), succeeded: true)
     }
 
     /// Records how an inline closure failed: cancellation as status `cancelled`, any other error as an
@@ -266,12 +264,19 @@ public final class NoveumSpan: Sendable {
     /// Ends the span at the given time (nanoseconds since the Unix epoch); earlier than the start counts as the
     /// start.
     public func end(atNanos time: UInt64) {
+        finish(atNanos: time, succeeded: false)
+    }
+
+    private func finish(atNanos time: UInt64, succeeded: Bool) {
         // The record is not copied: the export queues get references to it, and the span never writes it again.
         enum Outcome { case ended, endedRegistered, alreadyEnded }
         let outcome = lock.withLock { () -> Outcome in
             guard !ended else { return .alreadyEnded }
             ended = true
-            record?.endTimeNanos = max(time, startTimeNanos, 1)
+            if let record {
+                if succeeded && record.status == .unset { record.status = .ok }
+                record.endTimeNanos = max(time, startTimeNanos, 1)
+            }
             return isRegistered ? .endedRegistered : .ended
         }
         switch outcome {
