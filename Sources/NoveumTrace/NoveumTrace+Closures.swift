@@ -21,9 +21,9 @@ extension NoveumTrace {
         _ name: String, kind: SpanKind = .internal, attributes: [String: any AttributeValueConvertible] = [:],
         isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
     ) async throws(E) -> T {
-        let current = InstrumentationContext.current
-        return try await client(for: current).withSpan(
-            SpanTemplate(name: name, kind: kind), extra: attributes, in: current, isolation: isolation, body)
+        let origin = SpanOrigin.current
+        return try await origin.client.withSpan(
+            SpanTemplate(name: name, kind: kind), extra: attributes, from: origin, isolation: isolation, body)
     }
 
     /// Traces a block of synchronous work as one span named `name`.
@@ -32,8 +32,8 @@ extension NoveumTrace {
         _ name: String, kind: SpanKind = .internal, attributes: [String: any AttributeValueConvertible] = [:],
         _ body: (NoveumSpan) throws(E) -> T
     ) throws(E) -> T {
-        let current = InstrumentationContext.current
-        return try client(for: current).withSpan(SpanTemplate(name: name, kind: kind), extra: attributes, in: current, body)
+        let origin = SpanOrigin.current
+        return try origin.client.withSpan(SpanTemplate(name: name, kind: kind), extra: attributes, from: origin, body)
     }
 
     /// Traces one call to a language model: a `client` span named `"{operation} {model}"` carrying the model,
@@ -52,10 +52,10 @@ extension NoveumTrace {
         attributes: [String: any AttributeValueConvertible] = [:], isolation: isolated (any Actor)? = #isolation,
         _ body: (NoveumSpan) async throws(E) -> T
     ) async throws(E) -> T {
-        let current = InstrumentationContext.current
-        return try await client(for: current).withSpan(
+        let origin = SpanOrigin.current
+        return try await origin.client.withSpan(
             LLMConventions.llmSpan(model: model, provider: provider, operation: operation), extra: attributes,
-            in: current, isolation: isolation, body)
+            from: origin, isolation: isolation, body)
     }
 
     /// Traces one synchronous call to a language model.
@@ -64,10 +64,10 @@ extension NoveumTrace {
         model: String, provider: String? = nil, operation: String = "chat",
         attributes: [String: any AttributeValueConvertible] = [:], _ body: (NoveumSpan) throws(E) -> T
     ) throws(E) -> T {
-        let current = InstrumentationContext.current
-        return try client(for: current).withSpan(
+        let origin = SpanOrigin.current
+        return try origin.client.withSpan(
             LLMConventions.llmSpan(model: model, provider: provider, operation: operation), extra: attributes,
-            in: current, body)
+            from: origin, body)
     }
 
     /// Traces one run of an agent: a span named `"invoke_agent {name}"`.
@@ -76,9 +76,9 @@ extension NoveumTrace {
         _ name: String, role: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
         isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
     ) async throws(E) -> T {
-        let current = InstrumentationContext.current
-        return try await client(for: current).withSpan(
-            LLMConventions.agentSpan(name: name, role: role), extra: attributes, in: current, isolation: isolation,
+        let origin = SpanOrigin.current
+        return try await origin.client.withSpan(
+            LLMConventions.agentSpan(name: name, role: role), extra: attributes, from: origin, isolation: isolation,
             body)
     }
 
@@ -88,9 +88,9 @@ extension NoveumTrace {
         _ name: String, role: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
         _ body: (NoveumSpan) throws(E) -> T
     ) throws(E) -> T {
-        let current = InstrumentationContext.current
-        return try client(for: current).withSpan(
-            LLMConventions.agentSpan(name: name, role: role), extra: attributes, in: current, body)
+        let origin = SpanOrigin.current
+        return try origin.client.withSpan(
+            LLMConventions.agentSpan(name: name, role: role), extra: attributes, from: origin, body)
     }
 
     /// Traces one tool call: a span named `"execute_tool {name}"`.
@@ -99,9 +99,9 @@ extension NoveumTrace {
         _ name: String, callID: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
         isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
     ) async throws(E) -> T {
-        let current = InstrumentationContext.current
-        return try await client(for: current).withSpan(
-            LLMConventions.toolSpan(name: name, callID: callID), extra: attributes, in: current,
+        let origin = SpanOrigin.current
+        return try await origin.client.withSpan(
+            LLMConventions.toolSpan(name: name, callID: callID), extra: attributes, from: origin,
             isolation: isolation, body)
     }
 
@@ -111,9 +111,9 @@ extension NoveumTrace {
         _ name: String, callID: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
         _ body: (NoveumSpan) throws(E) -> T
     ) throws(E) -> T {
-        let current = InstrumentationContext.current
-        return try client(for: current).withSpan(
-            LLMConventions.toolSpan(name: name, callID: callID), extra: attributes, in: current, body)
+        let origin = SpanOrigin.current
+        return try origin.client.withSpan(
+            LLMConventions.toolSpan(name: name, callID: callID), extra: attributes, from: origin, body)
     }
 
     /// Traces one retrieval (a vector search, a document lookup): a span named `"retrieval {index}"`.
@@ -123,9 +123,9 @@ extension NoveumTrace {
         attributes: [String: any AttributeValueConvertible] = [:], isolation: isolated (any Actor)? = #isolation,
         _ body: (NoveumSpan) async throws(E) -> T
     ) async throws(E) -> T {
-        let current = InstrumentationContext.current
-        return try await client(for: current).withSpan(
-            LLMConventions.retrievalSpan(index: index, query: query, topK: topK), extra: attributes, in: current,
+        let origin = SpanOrigin.current
+        return try await origin.client.withSpan(
+            LLMConventions.retrievalSpan(index: index, query: query, topK: topK), extra: attributes, from: origin,
             isolation: isolation, body)
     }
 
@@ -135,9 +135,9 @@ extension NoveumTrace {
         index: String? = nil, query: String? = nil, topK: Int? = nil,
         attributes: [String: any AttributeValueConvertible] = [:], _ body: (NoveumSpan) throws(E) -> T
     ) throws(E) -> T {
-        let current = InstrumentationContext.current
-        return try client(for: current).withSpan(
-            LLMConventions.retrievalSpan(index: index, query: query, topK: topK), extra: attributes, in: current,
+        let origin = SpanOrigin.current
+        return try origin.client.withSpan(
+            LLMConventions.retrievalSpan(index: index, query: query, topK: topK), extra: attributes, from: origin,
             body)
     }
 }

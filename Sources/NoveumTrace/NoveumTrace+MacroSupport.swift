@@ -9,8 +9,8 @@ extension NoveumTrace {
     public static func startDetachedSpan(
         _ name: String, attributes: [String: any AttributeValueConvertible]
     ) -> NoveumSpan {
-        let current = InstrumentationContext.current
-        return client(for: current).open(SpanTemplate(name: name), extra: attributes, in: current)
+        let origin = SpanOrigin.current
+        return origin.client.open(SpanTemplate(name: name), extra: attributes, from: origin)
     }
 }
 

@@ -27,6 +27,9 @@ public enum NoveumTrace {
     private static let globalClient = Atomic<UInt>(0)
 
     @TaskLocal static var scopedClient: NoveumClient?
+    /// Whether ``withClient(_:operation:)`` was ever called: until then reading the client skips the task-local
+    /// lookup of `scopedClient`.
+    private static let scopedClientEverUsed = Atomic<Bool>(false)
 
     /// Installs the global client.
     ///
@@ -80,13 +83,8 @@ public enum NoveumTrace {
 
     /// The client the static API uses here: the task's scoped client, else the global one, else a disabled client.
     public static var client: NoveumClient {
-        scopedClient ?? globalClientIfInstalled ?? NoveumClient.disabled
-    }
-
-    /// The client for a span started in `context`: the active span's own client first.
-    @usableFromInline
-    static func client(for context: InstrumentationContext?) -> NoveumClient {
-        ActiveSpan.resolve(in: context).active?.client ?? client
+        if scopedClientEverUsed.load(ordering: .relaxed), let scoped = scopedClient { return scoped }
+        return globalClientIfInstalled ?? NoveumClient.disabled
     }
 
     /// Runs `operation` with `client` as the client of the static API in this task and its child tasks.
@@ -94,6 +92,7 @@ public enum NoveumTrace {
         _ client: NoveumClient, isolation: isolated (any Actor)? = #isolation,
         operation: () async throws(E) -> T
     ) async throws(E) -> T {
+        scopedClientEverUsed.store(true, ordering: .relaxed)
         let result: Result<T, E> = await $scopedClient.withValue(client) {
             do throws(E) { return .success(try await operation()) } catch { return .failure(error) }
         }
@@ -102,6 +101,7 @@ public enum NoveumTrace {
 
     /// Runs synchronous `operation` with `client` as the client of the static API.
     public static func withClient<T, E: Error>(_ client: NoveumClient, operation: () throws(E) -> T) throws(E) -> T {
+        scopedClientEverUsed.store(true, ordering: .relaxed)
         let result: Result<T, E> = $scopedClient.withValue(client) {
             do throws(E) { return .success(try operation()) } catch { return .failure(error) }
         }

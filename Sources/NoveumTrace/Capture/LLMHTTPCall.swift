@@ -68,8 +68,8 @@ public final class LLMHTTPCall: Sendable {
         guard let request = LLMRequestInfo.parse(format: endpoint.format, path: path, body: Array(body)) else {
             return nil
         }
-        let current = InstrumentationContext.current
-        let client = capture.client ?? NoveumTrace.client(for: current)
+        let origin = SpanOrigin.current
+        let client = capture.client ?? origin.client
         var template = LLMConventions.llmSpan(
             model: request.model ?? "", provider: endpoint.provider, operation: request.operation)
         if request.model == nil {
@@ -84,7 +84,7 @@ public final class LLMHTTPCall: Sendable {
         attributes["llm.capture"] = "http"
         template.kind = .client
         template.attributes = attributes
-        let span = client.open(template, extra: [:], in: current)
+        let span = client.open(template, extra: [:], from: origin)
         span.setRequest(
             temperature: request.temperature, topP: request.topP, maxTokens: request.maxTokens,
             stopSequences: request.stopSequences, seed: request.seed, stream: request.stream)

@@ -27,10 +27,10 @@ extension NoveumClient {
     @inlinable
     func withSpan<T, E: Error>(
         _ template: SpanTemplate, extra: [String: any AttributeValueConvertible],
-        in current: InstrumentationContext? = InstrumentationContext.current,
-        isolation: isolated (any Actor)?, _ body: (NoveumSpan) async throws(E) -> T
+        from origin: SpanOrigin = .current, isolation: isolated (any Actor)?,
+        _ body: (NoveumSpan) async throws(E) -> T
     ) async throws(E) -> T {
-        let span = open(template, extra: extra, in: current)
+        let span = open(template, extra: extra, from: origin)
         let result: Result<T, E> = await ActiveSpan.binding.withValue(span) {
             do throws(E) {
                 return .success(try await body(span))
@@ -41,14 +41,13 @@ extension NoveumClient {
         return try close(span, result)
     }
 
-    /// The synchronous form of ``withSpan(_:extra:in:isolation:_:)``.
+    /// The synchronous form of ``withSpan(_:extra:from:isolation:_:)``.
     @inlinable
     func withSpan<T, E: Error>(
         _ template: SpanTemplate, extra: [String: any AttributeValueConvertible],
-        in current: InstrumentationContext? = InstrumentationContext.current,
-        _ body: (NoveumSpan) throws(E) -> T
+        from origin: SpanOrigin = .current, _ body: (NoveumSpan) throws(E) -> T
     ) throws(E) -> T {
-        let span = open(template, extra: extra, in: current)
+        let span = open(template, extra: extra, from: origin)
         let result: Result<T, E> = ActiveSpan.binding.withValue(span) {
             do throws(E) {
                 return .success(try body(span))
@@ -62,14 +61,14 @@ extension NoveumClient {
     /// Starts the span of an inline closure, to be bound in ``ActiveSpan`` for the body.
     @usableFromInline
     func open(
-        _ template: SpanTemplate, extra: [String: any AttributeValueConvertible], in current: InstrumentationContext?
+        _ template: SpanTemplate, extra: [String: any AttributeValueConvertible], from origin: SpanOrigin
     ) -> NoveumSpan {
         var attributes = template.attributes
         if !extra.isEmpty { attributes.merge(extra) }
-        let (parent, contextSpan) = ActiveSpan.parent(in: current)
+        let (parent, contextSpan) = ActiveSpan.parent(of: origin)
         return makeSpan(
-            name: template.name, kind: template.kind, parent: parent, attributes: attributes, baseContext: current,
-            contextSpan: contextSpan)
+            name: template.name, kind: template.kind, parent: parent, attributes: attributes,
+            baseContext: origin.context, contextSpan: contextSpan)
     }
 
     @inlinable

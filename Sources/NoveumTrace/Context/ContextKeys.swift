@@ -59,11 +59,43 @@ enum ActiveSpan {
     /// remote parent extracted from `traceparent`; and the context's own span, which the new span records.
     @inline(__always)
     static func parent(in context: InstrumentationContext?) -> (parent: ParentInfo?, contextSpan: NoveumSpan?) {
-        let (active, contextSpan) = resolve(in: context)
-        if let active { return (ParentInfo(active), contextSpan) }
-        guard let context else { return (nil, nil) }
+        parent(of: SpanOrigin(context: context))
+    }
+
+    /// The parent of a span started at `origin`; see ``parent(in:)``.
+    @inline(__always)
+    static func parent(of origin: SpanOrigin) -> (parent: ParentInfo?, contextSpan: NoveumSpan?) {
+        if let active = origin.active { return (ParentInfo(active), origin.contextSpan) }
+        guard let context = origin.context else { return (nil, nil) }
         return (context[RemoteSpanContextKey.self].map { ParentInfo(context: $0, isRecording: $0.isSampled) }, nil)
     }
+}
+
+/// Where a new span starts: the task's context and the span active in it, read once (each read of a task-local
+/// value costs a lookup through the current task), then used both to pick the client and to find the parent.
+@usableFromInline
+struct SpanOrigin {
+    /// The current context of the task.
+    @usableFromInline let context: InstrumentationContext?
+    /// The innermost active span; see ``ActiveSpan/resolve(in:)``.
+    @usableFromInline let active: NoveumSpan?
+    /// The span the context itself carries.
+    @usableFromInline let contextSpan: NoveumSpan?
+
+    /// Reads the origin for `context`.
+    @usableFromInline
+    init(context: InstrumentationContext?) {
+        self.context = context
+        (active, contextSpan) = ActiveSpan.resolve(in: context)
+    }
+
+    /// Reads the origin of the current task.
+    @usableFromInline
+    static var current: SpanOrigin { SpanOrigin(context: InstrumentationContext.current) }
+
+    /// The client the static API uses here: the active span's own client, else ``NoveumTrace/client``.
+    @usableFromInline
+    var client: NoveumClient { active?.client ?? NoveumTrace.client }
 }
 
 /// A new span's parent: its context, and whether it records (a local span of a tail-sampling candidate records

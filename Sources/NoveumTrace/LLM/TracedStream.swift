@@ -156,12 +156,12 @@ extension NoveumTrace {
         isolation: isolated (any Actor)? = #isolation,
         _ makeStream: (NoveumSpan) async throws -> S
     ) async throws -> TracedStream<S> {
-        let current = InstrumentationContext.current
-        let client = client(for: current)
+        let origin = SpanOrigin.current
+        let client = origin.client
         var template = LLMConventions.llmSpan(model: model, provider: provider, operation: operation)
         template.attributes["llm.stream"] = true
         template.attributes.merge(attributes)
-        let span = client.open(template, extra: [:], in: current)
+        let span = client.open(template, extra: [:], from: origin)
         do {
             let stream = try await ActiveSpan.binding.withValue(span) { try await makeStream(span) }
             return span.trace(stream, text: text, usage: usage)
