@@ -188,6 +188,14 @@ struct RecordReuseTests {
         usual.shedForReuse()
         #expect(usual.attributes.count == 2)
         #expect(usual.statusMessage == "short")
+        #expect(usual.name == "s")
+
+        let longKeyAndName = SpanData(
+            context: context, name: long, startTimeNanos: 1, endTimeNanos: 2, attributes: [long: 1, "short": 2]
+        ).record
+        longKeyAndName.shedForReuse()
+        #expect(longKeyAndName.attributes.isEmpty)
+        #expect(longKeyAndName.name.isEmpty)
 
         usual.reinitialize(
             context: context, parentSpanID: nil, parentIsRemote: false, name: "next", kind: .client,

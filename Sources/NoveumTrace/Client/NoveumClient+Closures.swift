@@ -64,7 +64,7 @@ extension NoveumClient {
         _ template: SpanTemplate, extra: [String: any AttributeValueConvertible], from origin: SpanOrigin
     ) -> NoveumSpan {
         var attributes = template.attributes
-        if !extra.isEmpty { attributes.merge(extra) }
+        attributes.merge(extra)
         let (parent, contextSpan) = ActiveSpan.parent(of: origin)
         return makeSpan(
             name: template.name, kind: template.kind, parent: parent, attributes: attributes,

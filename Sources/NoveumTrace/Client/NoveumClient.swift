@@ -140,7 +140,7 @@ public final class NoveumClient: Sendable {
             let (parent, contextSpan) = ActiveSpan.parent(in: current)
             return makeSpan(
                 name: name, kind: kind, parent: parent,
-                attributes: attributes.isEmpty ? AttributeList() : AttributeList(attributes), baseContext: current,
+                attributes: AttributeList(attributes), baseContext: current,
                 contextSpan: contextSpan)
         }
         if let parent = registry.lookup(parentSpanID) {
@@ -185,35 +185,34 @@ public final class NoveumClient: Sendable {
             recording = decision != .drop
         }
         if pipelines.isEmpty { recording = false }
-        guard recording else {
-            // A span that records nothing reads no clock and has no record: it carries its ids for propagation.
+        // A span that records nothing reads no clock and has no record: it carries its ids for propagation.
+        var record: SpanRecord?
+        var startTime: UInt64 = 0
+        if recording {
+            counters.recordingStarted.add(1, ordering: .relaxed)
+            var list = attributes
+            if let appliedRate, appliedRate < 1 {
+                list["noveum.sampling.rate"] = .double(appliedRate)
+            }
+            if TraceContext.everUsed.load(ordering: .relaxed),
+               let traceContext = baseContext?[TraceContextKey.self]
+            {
+                var merged = traceContext.attributes
+                merged.merge(list)
+                list = merged
+            }
+            startTime = startTimeNanos ?? WallClock.nanosecondsSinceEpoch()
+            record = recordPool.record(
+                context: context, parentSpanID: parent?.context.spanID,
+                parentIsRemote: parent?.context.isRemote ?? false, name: name, kind: kind, startTimeNanos: startTime,
+                attributes: list)
+        } else {
             counters.sampledOutAtStart.add(1, ordering: .relaxed)
-            return NoveumSpan(
-                name: name, context: context, parentSpanID: parent?.context.spanID,
-                parentIsRemote: parent?.context.isRemote ?? false, kind: kind, startTimeNanos: 0, record: nil,
-                client: self, baseContext: baseContext, contextSpan: contextSpan)
         }
-        counters.recordingStarted.add(1, ordering: .relaxed)
-        var list = attributes
-        if let appliedRate, appliedRate < 1 {
-            list["noveum.sampling.rate"] = .double(appliedRate)
-        }
-        if TraceContext.everUsed.load(ordering: .relaxed),
-           let traceContext = baseContext?[TraceContextKey.self]
-        {
-            var merged = traceContext.attributes
-            merged.merge(list)
-            list = merged
-        }
-        let startTime = startTimeNanos ?? WallClock.nanosecondsSinceEpoch()
-        let parentSpanID = parent?.context.spanID
-        let parentIsRemote = parent?.context.isRemote ?? false
-        let record = recordPool.record(
-            context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, name: name, kind: kind,
-            startTimeNanos: startTime, attributes: list)
         return NoveumSpan(
-            name: name, context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, kind: kind,
-            startTimeNanos: startTime, record: record, client: self, baseContext: baseContext, contextSpan: contextSpan)
+            name: name, context: context, parentSpanID: parent?.context.spanID,
+            parentIsRemote: parent?.context.isRemote ?? false, kind: kind, startTimeNanos: startTime, record: record,
+            client: self, baseContext: baseContext, contextSpan: contextSpan)
     }
 
     /// Hands a finished span to every exporter's pipeline; the last queue takes `span` itself, the others a copy
@@ -228,12 +227,9 @@ public final class NoveumClient: Sendable {
             }
             return
         }
-        let count = pipelines.count
-        if count == 1 {
-            pipelines[0].enqueue(span)
-            return
-        }
-        for index in 0..<count { pipelines[index].enqueue(copy span) }
+        guard let last = pipelines.last else { return }
+        for pipeline in pipelines.dropLast() { pipeline.enqueue(copy span) }
+        last.enqueue(span)
     }
 
     // MARK: Flush, shutdown, stats

@@ -94,7 +94,7 @@ final class ExportPipeline: Sendable {
 
     // MARK: Caller side
 
-    /// Accepts a finished span (copied straight into the queue's storage), or drops and counts it.
+    /// Accepts a finished span (moved into the queue's storage), or drops and counts it.
     @inline(__always)
     func enqueue(_ span: consuming SpanData) {
         enum Outcome { case queued, wake, full(warn: Bool), shutdown }

@@ -11,9 +11,9 @@ import Tracing
 ///
 /// A record is reused only when its reference is unique, so a record that an exporter, a test or the app still
 /// holds is never touched. The export side only reads a usual record (its memory then stays in the app core's
-/// cache for the next span to overwrite) and drops what is large: events, links, an exception, values over 256
-/// bytes, more than 16 attributes. So the pool holds at most `capacity` records of a bounded size (under 5 KB
-/// each); records beyond it are released as before.
+/// cache for the next span to overwrite) and drops what is large: events, links, an exception, more than 16
+/// attributes, and any name, key, value or message over 256 bytes. So the pool holds at most `capacity` records
+/// of a bounded size (under 9 KB each); records beyond it are released as before.
 final class SpanRecordPool: Sendable {
     /// Records ready for reuse; guarded by `lock`.
     @exclusivity(unchecked) private nonisolated(unsafe) var records: [SpanRecord] = []

@@ -59,23 +59,28 @@ final class SpanRecord: @unchecked Sendable {
     }
 
     /// Prepares an exported record for ``SpanRecordPool``: drops what is large (events, links, an exception,
-    /// long or many attribute values) and leaves the rest for ``reinitialize(context:parentSpanID:parentIsRemote:name:kind:startTimeNanos:attributes:)``
-    /// to overwrite. A usual record is only read here, so its memory stays cached on the app's core, which writes
-    /// it next. Only for a record nothing else references.
+    /// many attributes, and any name, key, value or message over ``reusedValueBytes``) and leaves the rest for
+    /// ``reinitialize(context:parentSpanID:parentIsRemote:name:kind:startTimeNanos:attributes:)`` to overwrite.
+    /// A usual record is only read here, so its memory stays cached on the app's core, which writes it next. Only
+    /// for a record nothing else references.
     func shedForReuse() {
         if !events.isEmpty { events = [] }
         if !links.isEmpty { links = [] }
         if exception != nil { exception = nil }
         if let message = statusMessage, message.utf8.count > Self.reusedValueBytes { statusMessage = nil }
+        if name.utf8.count > Self.reusedValueBytes { name = "" }
         if attributes.storage.capacity > Self.reusedAttributeCapacity {
             attributes = AttributeList()
             return
         }
         for element in attributes.storage {
+            let small: Bool
             switch element.value {
-            case .string(let text) where text.utf8.count <= Self.reusedValueBytes: continue
-            case .int, .double, .bool: continue
-            default:
+            case .string(let text): small = text.utf8.count <= Self.reusedValueBytes
+            case .int, .double, .bool: small = true
+            default: small = false
+            }
+            if !small || element.key.utf8.count > Self.reusedValueBytes {
                 attributes.storage.removeAll(keepingCapacity: true)
                 return
             }
@@ -84,7 +89,7 @@ final class SpanRecord: @unchecked Sendable {
 
     /// The largest attribute storage a recycled record keeps.
     static let reusedAttributeCapacity = 16
-    /// The longest string value a recycled record keeps until it is reused.
+    /// The longest name, attribute key, string value or status message a recycled record keeps until it is reused.
     static let reusedValueBytes = 256
 
     /// Makes a recycled record (``shedForReuse()``) the record of a new span, as the initialiser would.
