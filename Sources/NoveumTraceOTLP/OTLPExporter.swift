@@ -59,6 +59,9 @@ public final class OTLPExporter: SpanExporter {
 
     public var name: String { "otlp" }
 
+    /// True: each export encodes and sends its own batch.
+    public var supportsConcurrentExports: Bool { true }
+
     public func start(_ context: ExporterContext) {
         self.context.withLock { $0 = context }
     }

@@ -11,11 +11,11 @@ import Testing
 private func makeClient(
     endpoint: String, exporters: [any SpanExporter], apiKey: String? = "test-key", batchSize: Int = 100,
     maxQueueSize: Int = 2_048, asyncExport: Bool = true, exportTimeout: Duration = .seconds(30), logger: Logger? = nil,
-    redaction: RedactionPolicy = .standard
+    redaction: RedactionPolicy = .standard, maxConcurrentExports: Int = 2
 ) throws -> NoveumClient {
     var config = Configuration(
         batchSize: batchSize, asyncExport: asyncExport, maxQueueSize: maxQueueSize, scheduleDelay: .seconds(600),
-        exportTimeout: exportTimeout, exporters: exporters)
+        exportTimeout: exportTimeout, maxConcurrentExports: maxConcurrentExports, exporters: exporters)
     config.redaction = redaction
     if let logger {
         config.logger = logger
@@ -491,7 +491,10 @@ struct NoveumExporterHTTPTests {
             maxAttempts: 100_000, initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(5))
         let client = try makeClient(
             endpoint: "http://127.0.0.1:\(refused.port)/api",
-            exporters: [NoveumExporter(transport: transport, retryPolicy: policy)], batchSize: 2, maxQueueSize: 4)
+            exporters: [NoveumExporter(transport: transport, retryPolicy: policy)], batchSize: 2, maxQueueSize: 4,
+            // One export at a time, so that the queue bound alone decides what is buffered and what is dropped,
+            // and batches arrive in order.
+            maxConcurrentExports: 1)
 
         // A full batch wakes the exporter, which finds the backend down and keeps retrying.
         for i in 0..<2 { client.traceOperation("early\(i)") { _ in } }
@@ -537,6 +540,9 @@ struct NoveumExporterHTTPTests {
                 for i in 0..<500 { client.traceOperation("op\(i)") { $0.setAttribute("i", i) } }
             }
             #expect(callerTime < .seconds(1))
+            // The exporter sends two batches at once (maxConcurrentExports 2): the first full batch of 100 goes
+            // out beside the stuck one, and gets stuck too.
+            await server.waitForRequests(2)
 
             let deadline = Duration.milliseconds(500)
             let started = clock.now
@@ -547,8 +553,8 @@ struct NoveumExporterHTTPTests {
             let stats = client.stats
             #expect(stats.spansEnded == 501)
             #expect(stats.exporters[0].exported == 0)
-            #expect(stats.exporters[0].dropped == [.shutdown: 500])
-            #expect(stats.exporters[0].buffered == 1)  // the one stuck in the request
+            #expect(stats.exporters[0].dropped == [.shutdown: 400])
+            #expect(stats.exporters[0].buffered == 101)  // the ones stuck in the two requests
             #expect(stats.countsAddUp())
         }
     }

@@ -54,12 +54,17 @@ struct ConfigurationTests {
         #expect(resolved.configuration.maxQueueSize == 2048)
         #expect(resolved.configuration.scheduleDelay == .seconds(5))
         #expect(resolved.configuration.exportTimeout == .seconds(30))
+        #expect(resolved.configuration.maxConcurrentExports == 2)
     }
 
     @Test("configuration values come from NOVEUM_* when not set in code")
     func configurationFromEnvironment() throws {
-        let env = ["NOVEUM_SAMPLING_RATE": "0.25", "NOVEUM_BATCH_SIZE": "50", "NOVEUM_SCHEDULE_DELAY_MS": "250"]
+        let env = [
+            "NOVEUM_SAMPLING_RATE": "0.25", "NOVEUM_BATCH_SIZE": "50", "NOVEUM_SCHEDULE_DELAY_MS": "250",
+            "NOVEUM_MAX_CONCURRENT_EXPORTS": "4",
+        ]
         let resolved = try client(config: Configuration(batchSize: 10, exporters: []), processEnvironment: env)
+        #expect(resolved.configuration.maxConcurrentExports == 4)
         #expect(resolved.configuration.samplingRate == 0.25)
         #expect(resolved.configuration.batchSize == 10)
         #expect(resolved.configuration.scheduleDelay == .milliseconds(250))
@@ -89,6 +94,9 @@ struct ConfigurationTests {
             (["NOVEUM_ENDPOINT": "not a url"], "endpoint must be an http or https URL"),
             (["NOVEUM_ENDPOINT": "ftp://x"], "endpoint must be an http or https URL"),
             (["NOVEUM_ASYNC_EXPORT": "maybe"], "NOVEUM_ASYNC_EXPORT must be true or false"),
+            (["NOVEUM_MAX_CONCURRENT_EXPORTS": "0"], "maxConcurrentExports must be within 1...16, got 0"),
+            (["NOVEUM_MAX_CONCURRENT_EXPORTS": "17"], "maxConcurrentExports must be within 1...16, got 17"),
+            (["NOVEUM_MAX_CONCURRENT_EXPORTS": "two"], "NOVEUM_MAX_CONCURRENT_EXPORTS must be an integer"),
         ])
     func badValues(env: [String: String], message: String) {
         do {

@@ -18,6 +18,7 @@ import Logging
 /// | ``scheduleDelay`` | 5 s | `NOVEUM_SCHEDULE_DELAY_MS`, else `OTEL_BSP_SCHEDULE_DELAY` (ms) |
 /// | ``exportTimeout`` | 30 s | `NOVEUM_EXPORT_TIMEOUT_MS`, else `OTEL_BSP_EXPORT_TIMEOUT` (ms) |
 /// | ``asyncExport`` | true | `NOVEUM_ASYNC_EXPORT` |
+/// | ``maxConcurrentExports`` | 2 | `NOVEUM_MAX_CONCURRENT_EXPORTS` |
 /// | ``maxTracesPerSecond`` | none | `NOVEUM_MAX_TRACES_PER_SECOND` |
 public struct Configuration: Sendable {
     private var _samplingRate: Double?
@@ -26,6 +27,7 @@ public struct Configuration: Sendable {
     private var _scheduleDelay: Duration?
     private var _exportTimeout: Duration?
     private var _asyncExport: Bool?
+    private var _maxConcurrentExports: Int?
 
     /// The share of traces recorded, in 0...1, decided once per trace from its id.
     public var samplingRate: Double {
@@ -65,6 +67,16 @@ public struct Configuration: Sendable {
     public var asyncExport: Bool {
         get { _asyncExport ?? true }
         set { _asyncExport = newValue }
+    }
+
+    /// The most batches one exporter sends at once, when the exporter allows it
+    /// (``SpanExporter/supportsConcurrentExports``: the Noveum and OTLP exporters do). A second batch goes out only
+    /// while a full one waits behind an export in flight, so a quiet app sends one at a time; under load the
+    /// next batch is encoded and compressed while the previous request is on the network. At most this many
+    /// batches are in flight besides the ``maxQueueSize`` spans queued. 1 exports strictly one batch at a time.
+    public var maxConcurrentExports: Int {
+        get { _maxConcurrentExports ?? 2 }
+        set { _maxConcurrentExports = newValue }
     }
 
     /// Per-span bounds on attributes, events and links.
@@ -112,7 +124,8 @@ public struct Configuration: Sendable {
     /// Creates a configuration; every argument left nil comes from the environment or its default.
     public init(
         samplingRate: Double? = nil, batchSize: Int? = nil, asyncExport: Bool? = nil, maxQueueSize: Int? = nil,
-        scheduleDelay: Duration? = nil, exportTimeout: Duration? = nil, limits: SpanLimits = SpanLimits(),
+        scheduleDelay: Duration? = nil, exportTimeout: Duration? = nil, maxConcurrentExports: Int? = nil,
+        limits: SpanLimits = SpanLimits(),
         samplingRules: [SamplingRule] = [], maxTracesPerSecond: Double? = nil, tailSampling: TailSampling? = nil,
         exporters: [any SpanExporter]? = nil, logger: Logger = Logger(label: "noveum.trace")
     ) {
@@ -125,6 +138,7 @@ public struct Configuration: Sendable {
         _maxQueueSize = maxQueueSize
         _scheduleDelay = scheduleDelay
         _exportTimeout = exportTimeout
+        _maxConcurrentExports = maxConcurrentExports
         self.limits = limits
         self.exporters = exporters
         self.logger = logger
@@ -150,10 +164,16 @@ public struct Configuration: Sendable {
                 try env.milliseconds("NOVEUM_EXPORT_TIMEOUT_MS", else: "OTEL_BSP_EXPORT_TIMEOUT")
         }
         if result._asyncExport == nil { result._asyncExport = try env.bool("NOVEUM_ASYNC_EXPORT") }
+        if result._maxConcurrentExports == nil {
+            result._maxConcurrentExports = try env.int("NOVEUM_MAX_CONCURRENT_EXPORTS")
+        }
         if result.maxTracesPerSecond == nil { result.maxTracesPerSecond = try env.double("NOVEUM_MAX_TRACES_PER_SECOND") }
         try result.validate()
         return result
     }
+
+    /// The largest ``maxConcurrentExports`` accepted.
+    static let maxConcurrentExportsLimit = 16
 
     func validate() throws(NoveumTraceError) {
         guard samplingRate.isFinite, (0...1).contains(samplingRate) else {
@@ -165,6 +185,10 @@ public struct Configuration: Sendable {
         }
         guard scheduleDelay > .zero else { throw .invalidConfiguration("scheduleDelay must be positive") }
         guard exportTimeout > .zero else { throw .invalidConfiguration("exportTimeout must be positive") }
+        guard (1...Self.maxConcurrentExportsLimit).contains(maxConcurrentExports) else {
+            throw .invalidConfiguration(
+                "maxConcurrentExports must be within 1...\(Self.maxConcurrentExportsLimit), got \(maxConcurrentExports)")
+        }
         for rule in samplingRules where !(rule.rate.isFinite && (0...1).contains(rule.rate)) {
             throw .invalidConfiguration("sampling rule rate must be within 0...1, got \(rule.rate)")
         }

@@ -75,9 +75,10 @@ public final class NoveumClient: Sendable {
         let pipelineSettings = ExportPipeline.Settings(
             maxQueueSize: configuration.maxQueueSize, batchSize: configuration.batchSize,
             scheduleDelay: configuration.scheduleDelay, exportTimeout: configuration.exportTimeout,
-            wakePerSpan: !configuration.asyncExport, redaction: configuration.redaction)
+            maxConcurrentExports: 1, wakePerSpan: !configuration.asyncExport, redaction: configuration.redaction)
         self.pipelines = exporters.map { exporter in
             var settings = pipelineSettings
+            if exporter.supportsConcurrentExports { settings.maxConcurrentExports = configuration.maxConcurrentExports }
             if configuration.explicitBatchSize == nil, let preferred = exporter.preferredBatchSize, preferred > 0 {
                 settings.batchSize = min(preferred, configuration.maxQueueSize)
             }

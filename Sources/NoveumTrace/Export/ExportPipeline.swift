@@ -10,12 +10,19 @@ import Synchronization
 /// far the exporter has fallen behind. The background task wakes when a batch is full, when the schedule
 /// delay passes, or when someone flushes. When the queue is full a finished span is dropped and counted; the first
 /// drop logs one warning.
+///
+/// An exporter that supports it gets up to `maxConcurrentExports` batches at once: while one export is in flight
+/// the next full batch goes out beside it (its encoding and compression use another core, its request overlaps the
+/// first one's wait). Flush still waits in queue order: a batch that finishes early counts as processed only
+/// when every batch before it has finished.
 final class ExportPipeline: Sendable {
     struct Settings: Sendable {
         var maxQueueSize: Int
         var batchSize: Int
         var scheduleDelay: Duration
         var exportTimeout: Duration
+        /// The most batches exported at once; 1 unless the exporter supports more.
+        var maxConcurrentExports: Int
         var wakePerSpan: Bool
         var redaction: RedactionPolicy = .disabled
     }
@@ -34,8 +41,16 @@ final class ExportPipeline: Sendable {
         var received = 0
         /// Spans ever accepted into the queue.
         var enqueued: UInt64 = 0
-        /// Spans whose export has finished, delivered or not.
+        /// Spans taken out of the queue for export (or stranded at shutdown), in queue order.
+        var taken: UInt64 = 0
+        /// The spans at the front of the queue order whose export has finished, delivered or not: a batch that
+        /// finishes before an earlier one still in flight waits in `finishedAhead` and is counted with it, so that
+        /// a flush never returns while a span it covers is still being exported.
         var processed: UInt64 = 0
+        /// Batches that finished ahead of an earlier one: their first position in queue order, and their size.
+        var finishedAhead: [UInt64: Int] = [:]
+        /// The spans in `finishedAhead`.
+        var finishedAheadSpans: UInt64 = 0
         var wakePending = false
         var isShutdown = false
         var warnedQueueFull = false
@@ -60,6 +75,8 @@ final class ExportPipeline: Sendable {
     private let recordPool: SpanRecordPool?
     /// Retries reported by the exporter.
     let retries = Atomic<Int>(0)
+    /// Concurrent exports finished so far; the loop reaps that many from its task group.
+    private let exportsFinished = Atomic<Int>(0)
 
     init(exporter: any SpanExporter, settings: Settings, logger: Logger, recordPool: SpanRecordPool? = nil) {
         self.exporter = exporter
@@ -149,32 +166,87 @@ final class ExportPipeline: Sendable {
         return state.withLock { $0.isShutdown && $0.queued == 0 }
     }
 
-    /// Exports everything queued now, batch by batch.
+    /// Exports everything queued now, batch by batch, with up to `maxConcurrentExports` batches in flight; returns
+    /// when the queue is empty and every export has finished.
     private func drain() async {
-        while true {
-            let batch = state.withLock { state -> [SpanData] in
-                state.wakePending = false
-                guard !state.chunks.isEmpty else { return [] }
-                let batch = state.chunks.removeFirst()
-                state.queued -= batch.count
-                return batch
+        let limit = settings.maxConcurrentExports
+        if limit <= 1 {
+            while let batch = takeBatch() { await export(batch) }
+            return
+        }
+        // The loop waits for whichever comes first: a free slot's next batch (the wake signal, which a finishing
+        // export also sends) or, when every slot is busy or the task is cancelled, an export finishing.
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            var reaped = 0
+            while true {
+                while running > 0 && exportsFinished.load(ordering: .acquiring) > reaped {
+                    await group.next()
+                    running -= 1
+                    reaped += 1
+                }
+                // A second slot takes only a full batch; the queue's partial tail waits for the first free slot,
+                // as it would without concurrency, so concurrency never splits the traffic into smaller requests.
+                while running < limit, let batch = takeBatch(fullOnly: running > 0) {
+                    group.addTask {
+                        await self.export(batch)
+                        self.exportsFinished.add(1, ordering: .releasing)
+                        self.wake.signal()
+                    }
+                    running += 1
+                }
+                if running == 0 { return }
+                if running == limit || Task.isCancelled {
+                    await group.next()
+                    running -= 1
+                    reaped += 1
+                } else {
+                    await wake.wait(timeout: settings.scheduleDelay)
+                }
             }
-            if batch.isEmpty { return }
-            await export(consume batch)
         }
     }
 
-    private func export(_ original: consuming [SpanData]) async {
-        var batch = original
-        var truncated = 0
-        if let redactor {
-            for index in batch.indices { truncated += redactor.apply(&batch[index]) }
+    /// Takes the next batch off the queue, in a box that the export empties and refills (see ``export(_:)``); nil
+    /// when nothing is queued, or with `fullOnly` when the next batch is not full yet.
+    private func takeBatch(fullOnly: Bool = false) -> Batch? {
+        let batchSize = settings.batchSize
+        let (spans, start) = state.withLock { state -> ([SpanData], UInt64) in
+            state.wakePending = false
+            guard let first = state.chunks.first, !fullOnly || first.count >= batchSize else { return ([], 0) }
+            let batch = state.chunks.removeFirst()
+            state.queued -= batch.count
+            let start = state.taken
+            state.taken &+= UInt64(batch.count)
+            return (batch, start)
         }
-        if truncated > 0 { state.withLock { $0.truncatedValues += truncated } }
+        if spans.isEmpty { return nil }
+        let count = spans.count
+        return Batch(spans: LockedValue(consume spans), start: start, count: count)
+    }
+
+    /// A batch on its way to the exporter.
+    private struct Batch: Sendable {
+        /// The spans. They travel in a box that the export task empties and refills, so that afterwards this side
+        /// holds the only reference to them (unless the exporter kept one) and can hand their records back for
+        /// reuse.
+        let spans: LockedValue<[SpanData]>
+        /// The position of its first span in queue order.
+        let start: UInt64
+        let count: Int
+    }
+
+    private func export(_ batch: Batch) async {
+        let handoff = batch.spans
         let count = batch.count
-        // The batch travels in a box that the export task empties and refills, so that afterwards this side holds
-        // the only reference to it (unless the exporter kept one) and can hand its records back for reuse.
-        let handoff = LockedValue(consume batch)
+        if let redactor {
+            let truncated = handoff.withLock { spans in
+                var truncated = 0
+                for index in spans.indices { truncated += redactor.apply(&spans[index]) }
+                return truncated
+            }
+            if truncated > 0 { state.withLock { $0.truncatedValues += truncated } }
+        }
         let exporter = self.exporter
         let clock = ContinuousClock()
         let started = clock.now
@@ -201,10 +273,25 @@ final class ExportPipeline: Sendable {
             state.batches += 1
             if droppedCount > 0 { state.failedBatches += 1 }
             state.lastExportDuration = elapsed
-            state.processed &+= UInt64(count)
+            Self.markProcessed(&state, start: batch.start, count: count)
             return takeReadyWaiters(&state)
         }
         for continuation in ready { continuation.resume() }
+    }
+
+    /// Counts `count` spans from position `start` in queue order as processed: at once if nothing before them is
+    /// still in flight, else when the batches before them finish.
+    private static func markProcessed(_ state: inout State, start: UInt64, count: Int) {
+        guard start == state.processed else {
+            state.finishedAhead[start] = count
+            state.finishedAheadSpans &+= UInt64(count)
+            return
+        }
+        state.processed &+= UInt64(count)
+        while let next = state.finishedAhead.removeValue(forKey: state.processed) {
+            state.processed &+= UInt64(next)
+            state.finishedAheadSpans &-= UInt64(next)
+        }
     }
 
     private func takeReadyWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
@@ -271,7 +358,9 @@ final class ExportPipeline: Sendable {
             defer {
                 state.waiters = []
                 state.dropped[.shutdown, default: 0] += state.queued
-                state.processed &+= UInt64(state.queued)
+                let stranded = state.taken
+                state.taken &+= UInt64(state.queued)
+                Self.markProcessed(&state, start: stranded, count: state.queued)
                 state.chunks = []
                 state.queued = 0
             }
@@ -283,12 +372,15 @@ final class ExportPipeline: Sendable {
         return undelivered
     }
 
+    /// The spans at the front of the queue order whose export has finished; flush waits on it.
+    var processedInOrder: UInt64 { state.withLock { $0.processed } }
+
     var stats: ExporterStats {
         state.withLock { state in
             ExporterStats(
                 name: exporter.name, received: state.received, enqueued: Int(state.enqueued), exported: state.exported,
                 dropped: state.dropped.filter { $0.key != .shutdown || $0.value > 0 },
-                buffered: Int(state.enqueued &- state.processed), batches: state.batches,
+                buffered: Int(state.enqueued &- state.processed &- state.finishedAheadSpans), batches: state.batches,
                 failedBatches: state.failedBatches, retries: retries.load(ordering: .relaxed),
                 lastExportDuration: state.lastExportDuration, truncatedValues: state.truncatedValues)
         }

@@ -21,6 +21,11 @@ public protocol SpanExporter: Sendable {
     /// completions in full unless content capture is off; remote ones get what ``RedactionPolicy/content`` allows.
     var isLocal: Bool { get }
 
+    /// Whether ``export(_:)`` may run for several batches at once (up to ``Configuration/maxConcurrentExports``).
+    /// True for exporters whose calls share no mutable state, such as the HTTP exporters; false (the default)
+    /// runs one export at a time, in order.
+    var supportsConcurrentExports: Bool { get }
+
     /// Delivers one batch of finished spans.
     func export(_ batch: [SpanData]) async -> ExportResult
 
@@ -36,6 +41,7 @@ extension SpanExporter {
     public func start(_ context: ExporterContext) {}
     public var preferredBatchSize: Int? { nil }
     public var isLocal: Bool { false }
+    public var supportsConcurrentExports: Bool { false }
     public func forceFlush() async {}
     public func shutdown() async {}
 }

@@ -53,6 +53,10 @@ public final class NoveumExporter: SpanExporter {
     /// `noveum`, in statistics and logs.
     public var name: String { "noveum" }
 
+    /// True: each export encodes and sends its own batch, so a second batch can be compressed while the first is
+    /// on the network.
+    public var supportsConcurrentExports: Bool { true }
+
     /// The value of the `User-Agent` header.
     public static var userAgent: String { "\(Resource.sdkName)/\(NoveumTrace.version)" }
 

@@ -1,0 +1,1 @@
+../../../NoveumTraceTests/ConcurrentExportTests.swift
