@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport",
                 .product(name: "NoveumTrace", package: "noveum-trace-swift"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Sources/NoveumProfile"
         ),

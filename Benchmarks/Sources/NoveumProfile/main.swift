@@ -10,6 +10,7 @@
 import BenchmarkSupport
 import Dispatch
 import NoveumTrace
+import Tracing
 
 #if canImport(Glibc)
 import Glibc
@@ -19,7 +20,7 @@ import Darwin
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard arguments.count >= 2, let count = Int(arguments[1]) else {
-    print("usage: noveum-profile <start-finish|sampled-out|trace-operation|trace-operation-async|four-attributes|four-attributes-dictionary|llm|macro-sync[-by-hand]|macro-async[-by-hand]|encode-noveum-json|deliver-noveum-json[-gzip]|trace-of-ten> <spans>")
+    print("usage: noveum-profile <start-finish|sampled-out|noop-tracer|trace-operation|trace-operation-async|four-attributes|four-attributes-dictionary|llm|macro-sync[-by-hand]|macro-async[-by-hand]|encode-noveum-json|deliver-noveum-json[-gzip]|trace-of-ten> <spans>")
     exit(2)
 }
 let exporter = DiscardingExporter()
@@ -49,6 +50,13 @@ case "sampled-out":
     for _ in 0..<count {
         let span = sampledOut.startSpan(name: "op")
         sampledOut.finishSpan(span)
+    }
+case "noop-tracer":
+    // The floor the sampled-out target is measured against: swift-distributed-tracing's NoOpTracer, by hand.
+    let tracer = NoOpTracer()
+    for _ in 0..<count {
+        let span = tracer.startSpan("op")
+        span.end()
     }
 case "trace-operation":
     for _ in 0..<count {
