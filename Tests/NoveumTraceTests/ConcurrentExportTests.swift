@@ -141,22 +141,12 @@ struct ConcurrentExportTests {
         #expect(exporter.maxInFlight == 2)
     }
 
-    @Test("an exporter that does not allow it gets one batch at a time, whatever the setting")
-    func serialExporter() async throws {
-        let exporter = HeldExporter(concurrent: false)
-        let client = try client(exporter, maxConcurrentExports: 4)
-        for i in 0..<30 { client.startSpan(name: "s\(i)").end() }
-        await exporter.waitForCalls(1)
-        exporter.releaseAll()
-        #expect(await client.flush() == 0)
-        #expect(exporter.maxInFlight == 1)
-        #expect(exporter.calls.map { $0.first } == ["s0", "s10", "s20"])
-    }
-
-    @Test("maxConcurrentExports 1 exports in order, one batch at a time")
-    func oneAtATime() async throws {
-        let exporter = HeldExporter(concurrent: true)
-        let client = try client(exporter, maxConcurrentExports: 1)
+    @Test(
+        "one batch at a time, in order: an exporter that does not allow more (whatever the setting), or the setting 1",
+        arguments: [(concurrent: false, limit: 4), (concurrent: true, limit: 1)])
+    func oneAtATime(concurrent: Bool, limit: Int) async throws {
+        let exporter = HeldExporter(concurrent: concurrent)
+        let client = try client(exporter, maxConcurrentExports: limit)
         for i in 0..<30 { client.startSpan(name: "s\(i)").end() }
         await exporter.waitForCalls(1)
         exporter.releaseAll()
