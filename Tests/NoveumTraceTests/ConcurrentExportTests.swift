@@ -91,11 +91,6 @@ struct ConcurrentExportTests {
             processEnvironment: [:])
     }
 
-    /// Waits (without sleeping) until the pipeline has accounted for `batches` finished exports.
-    func waitForBatches(_ client: NoveumClient, _ batches: Int) async {
-        for _ in 0..<1_000_000 where client.stats.exporters[0].batches < batches { await Task.yield() }
-    }
-
     @Test("an exporter that allows it gets up to maxConcurrentExports batches at once, never more")
     func boundedConcurrency() async throws {
         let exporter = HeldExporter(concurrent: true)
@@ -125,7 +120,7 @@ struct ConcurrentExportTests {
         let calls = exporter.calls
         let secondCall = try #require(calls.firstIndex { $0.first == "second0" })
         exporter.release(secondCall)
-        await waitForBatches(client, 1)
+        await client.pipelines[0].waitForProgress(batches: 1)
         // The later batch is delivered, but the earlier one is still in flight: flush waits on the spans processed
         // in queue order, which do not move yet, so a flush covering only the first batch cannot return.
         let during = client.stats
@@ -139,6 +134,26 @@ struct ConcurrentExportTests {
         #expect(after.spansExported == 20 && after.spansBuffered == 0)
         #expect(client.pipelines[0].processedInOrder == 20)
         #expect(exporter.maxInFlight == 2)
+    }
+
+    @Test("two batches still go out at once after the queue has drained", .timeLimit(.minutes(1)))
+    func concurrencyAfterDrain() async throws {
+        let exporter = HeldExporter(concurrent: true)
+        let client = try client(exporter, maxConcurrentExports: 2)
+        exporter.release(0)
+        for i in 0..<10 { client.startSpan(name: "warm\(i)").end() }
+        #expect(await client.flush() == 0)
+        // The loop has finished that drain, so what follows starts a new one.
+        await client.pipelines[0].waitForProgress(drains: 1)
+        for i in 0..<10 { client.startSpan(name: "a\(i)").end() }
+        await exporter.waitForCalls(2)
+        for i in 0..<10 { client.startSpan(name: "b\(i)").end() }
+        // The third call arrives while the second is still held.
+        await exporter.waitForCalls(3)
+        #expect(exporter.maxInFlight == 2)
+        exporter.releaseAll()
+        #expect(await client.flush() == 0)
+        #expect(client.stats.spansExported == 30)
     }
 
     @Test(
@@ -167,7 +182,7 @@ struct ConcurrentExportTests {
         let stranded = client.stats
         #expect(stranded.spansDropped[.shutdown] == 15)
         exporter.releaseAll()
-        await waitForBatches(client, 2)
+        await client.pipelines[0].waitForProgress(batches: 2)
         let after = client.stats
         #expect(after.spansExported == 20)
         #expect(after.spansBuffered == 0)

@@ -32,6 +32,12 @@ final class ExportPipeline: Sendable {
         let continuation: CheckedContinuation<Void, Never>
     }
 
+    private struct ProgressWaiter {
+        let batches: Int
+        let drains: Int
+        let continuation: CheckedContinuation<Void, Never>
+    }
+
     private struct State {
         /// Spans waiting for export, in chunks of at most `batchSize`; the first chunk is the next batch.
         var chunks: [[SpanData]] = []
@@ -51,10 +57,14 @@ final class ExportPipeline: Sendable {
         var finishedAhead: [UInt64: Int] = [:]
         /// The spans in `finishedAhead`.
         var finishedAheadSpans: UInt64 = 0
+        /// Times the loop emptied the queue and saw every export finish.
+        var drainsFinished = 0
         var wakePending = false
         var isShutdown = false
         var warnedQueueFull = false
         var waiters: [Waiter] = []
+        /// Tasks waiting for a number of finished batches and drains (see ``waitForProgress(batches:drains:)``).
+        var progressWaiters: [ProgressWaiter] = []
         var exported = 0
         var dropped: [DropReason: Int] = [:]
         var batches = 0
@@ -75,8 +85,6 @@ final class ExportPipeline: Sendable {
     private let recordPool: SpanRecordPool?
     /// Retries reported by the exporter.
     let retries = Atomic<Int>(0)
-    /// Concurrent exports finished so far; the loop reaps that many from its task group.
-    private let exportsFinished = Atomic<Int>(0)
 
     init(exporter: any SpanExporter, settings: Settings, logger: Logger, recordPool: SpanRecordPool? = nil) {
         self.exporter = exporter
@@ -170,6 +178,13 @@ final class ExportPipeline: Sendable {
     /// when the queue is empty and every export has finished.
     private func drain() async {
         let limit = settings.maxConcurrentExports
+        defer {
+            let ready = state.withLock { state in
+                state.drainsFinished += 1
+                return takeProgressWaiters(&state)
+            }
+            for continuation in ready { continuation.resume() }
+        }
         if limit <= 1 {
             while let batch = takeBatch() { await export(batch) }
             return
@@ -177,10 +192,12 @@ final class ExportPipeline: Sendable {
         // The loop waits for whichever comes first: a free slot's next batch (the wake signal, which a finishing
         // export also sends) or, when every slot is busy or the task is cancelled, an export finishing.
         await withTaskGroup(of: Void.self) { group in
+            // Exports of this drain that have finished, and how many of those the loop has taken from the group.
+            let finished = LockedValue(0)
             var running = 0
             var reaped = 0
             while true {
-                while running > 0 && exportsFinished.load(ordering: .acquiring) > reaped {
+                while running > 0 && finished.withLock({ $0 }) > reaped {
                     await group.next()
                     running -= 1
                     reaped += 1
@@ -190,7 +207,7 @@ final class ExportPipeline: Sendable {
                 while running < limit, let batch = takeBatch(fullOnly: running > 0) {
                     group.addTask {
                         await self.export(batch)
-                        self.exportsFinished.add(1, ordering: .releasing)
+                        finished.withLock { $0 += 1 }
                         self.wake.signal()
                     }
                     running += 1
@@ -274,7 +291,7 @@ final class ExportPipeline: Sendable {
             if droppedCount > 0 { state.failedBatches += 1 }
             state.lastExportDuration = elapsed
             Self.markProcessed(&state, start: batch.start, count: count)
-            return takeReadyWaiters(&state)
+            return takeReadyWaiters(&state) + takeProgressWaiters(&state)
         }
         for continuation in ready { continuation.resume() }
     }
@@ -292,6 +309,18 @@ final class ExportPipeline: Sendable {
             state.processed &+= UInt64(next)
             state.finishedAheadSpans &-= UInt64(next)
         }
+    }
+
+    private func takeProgressWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        guard !state.progressWaiters.isEmpty else { return [] }
+        let (batches, drains) = (state.batches, state.drainsFinished)
+        var ready: [CheckedContinuation<Void, Never>] = []
+        state.progressWaiters.removeAll { waiter in
+            guard waiter.batches <= batches && waiter.drains <= drains else { return false }
+            ready.append(waiter.continuation)
+            return true
+        }
+        return ready
     }
 
     private func takeReadyWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
@@ -374,6 +403,19 @@ final class ExportPipeline: Sendable {
 
     /// The spans at the front of the queue order whose export has finished; flush waits on it.
     var processedInOrder: UInt64 { state.withLock { $0.processed } }
+
+    /// Returns once at least `batches` exports have been accounted for and the loop has emptied the queue at least
+    /// `drains` times (for tests that need a point in the pipeline's progress without polling).
+    func waitForProgress(batches: Int = 0, drains: Int = 0) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state -> Bool in
+                if state.batches >= batches && state.drainsFinished >= drains { return true }
+                state.progressWaiters.append(ProgressWaiter(batches: batches, drains: drains, continuation: continuation))
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
 
     var stats: ExporterStats {
         state.withLock { state in
