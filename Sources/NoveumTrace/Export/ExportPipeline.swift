@@ -27,14 +27,16 @@ final class ExportPipeline: Sendable {
         var redaction: RedactionPolicy = .disabled
     }
 
+    /// A task waiting for the pipeline to get somewhere.
     private struct Waiter {
-        let target: UInt64
-        let continuation: CheckedContinuation<Void, Never>
-    }
+        enum Condition {
+            /// Flush: this many spans processed in queue order.
+            case processed(UInt64)
+            /// Tests: this many batches accounted for and drains finished.
+            case progress(batches: Int, drains: Int)
+        }
 
-    private struct ProgressWaiter {
-        let batches: Int
-        let drains: Int
+        let condition: Condition
         let continuation: CheckedContinuation<Void, Never>
     }
 
@@ -63,8 +65,6 @@ final class ExportPipeline: Sendable {
         var isShutdown = false
         var warnedQueueFull = false
         var waiters: [Waiter] = []
-        /// Tasks waiting for a number of finished batches and drains (see ``waitForProgress(batches:drains:)``).
-        var progressWaiters: [ProgressWaiter] = []
         var exported = 0
         var dropped: [DropReason: Int] = [:]
         var batches = 0
@@ -181,7 +181,7 @@ final class ExportPipeline: Sendable {
         defer {
             let ready = state.withLock { state in
                 state.drainsFinished += 1
-                return takeProgressWaiters(&state)
+                return takeReadyWaiters(&state)
             }
             for continuation in ready { continuation.resume() }
         }
@@ -291,7 +291,7 @@ final class ExportPipeline: Sendable {
             if droppedCount > 0 { state.failedBatches += 1 }
             state.lastExportDuration = elapsed
             Self.markProcessed(&state, start: batch.start, count: count)
-            return takeReadyWaiters(&state) + takeProgressWaiters(&state)
+            return takeReadyWaiters(&state)
         }
         for continuation in ready { continuation.resume() }
     }
@@ -311,28 +311,47 @@ final class ExportPipeline: Sendable {
         }
     }
 
-    private func takeProgressWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
-        guard !state.progressWaiters.isEmpty else { return [] }
-        let (batches, drains) = (state.batches, state.drainsFinished)
+    private func takeReadyWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        guard !state.waiters.isEmpty else { return [] }
         var ready: [CheckedContinuation<Void, Never>] = []
-        state.progressWaiters.removeAll { waiter in
-            guard waiter.batches <= batches && waiter.drains <= drains else { return false }
+        let reached = Reached(state)
+        state.waiters.removeAll { waiter in
+            guard reached.meets(waiter.condition) else { return false }
             ready.append(waiter.continuation)
             return true
         }
         return ready
     }
 
-    private func takeReadyWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
-        guard !state.waiters.isEmpty else { return [] }
-        let processed = state.processed
-        var ready: [CheckedContinuation<Void, Never>] = []
-        state.waiters.removeAll { waiter in
-            guard waiter.target <= processed else { return false }
-            ready.append(waiter.continuation)
-            return true
+    /// How far the pipeline has got, for checking waiters' conditions.
+    private struct Reached {
+        let processed: UInt64
+        let batches: Int
+        let drains: Int
+
+        init(_ state: State) {
+            (processed, batches, drains) = (state.processed, state.batches, state.drainsFinished)
         }
-        return ready
+
+        func meets(_ condition: Waiter.Condition) -> Bool {
+            switch condition {
+            case .processed(let target): processed >= target
+            case .progress(let batches, let drains): self.batches >= batches && self.drains >= drains
+            }
+        }
+    }
+
+    /// Returns once `condition` holds; with `wakingLoop`, wakes the export loop if it does not hold yet (so that
+    /// a partial batch goes out).
+    private func wait(until condition: Waiter.Condition, wakingLoop: Bool = false) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state -> Bool in
+                if Reached(state).meets(condition) { return true }
+                state.waiters.append(Waiter(condition: condition, continuation: continuation))
+                return false
+            }
+            if done { continuation.resume() } else if wakingLoop { wake.signal() }
+        }
     }
 
     // MARK: Flush and shutdown
@@ -342,7 +361,7 @@ final class ExportPipeline: Sendable {
     func flush(timeout: Duration) async -> Int {
         let (target, droppedBefore) = state.withLock { ($0.enqueued, $0.dropped) }
         let done = await withDeadline(timeout) { [self] in
-            await self.waitUntilProcessed(target)
+            await self.wait(until: .processed(target), wakingLoop: true)
             await self.exporter.forceFlush()
             return true
         }
@@ -353,17 +372,6 @@ final class ExportPipeline: Sendable {
                 newlyDropped += count - droppedBefore[reason, default: 0]
             }
             return done == nil ? max(pending, 1) + newlyDropped : pending + newlyDropped
-        }
-    }
-
-    private func waitUntilProcessed(_ target: UInt64) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let done = state.withLock { state -> Bool in
-                if state.processed >= target { return true }
-                state.waiters.append(Waiter(target: target, continuation: continuation))
-                return false
-            }
-            if done { continuation.resume() } else { wake.signal() }
         }
     }
 
@@ -407,14 +415,7 @@ final class ExportPipeline: Sendable {
     /// Returns once at least `batches` exports have been accounted for and the loop has emptied the queue at least
     /// `drains` times (for tests that need a point in the pipeline's progress without polling).
     func waitForProgress(batches: Int = 0, drains: Int = 0) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let done = state.withLock { state -> Bool in
-                if state.batches >= batches && state.drainsFinished >= drains { return true }
-                state.progressWaiters.append(ProgressWaiter(batches: batches, drains: drains, continuation: continuation))
-                return false
-            }
-            if done { continuation.resume() }
-        }
+        await wait(until: .progress(batches: batches, drains: drains))
     }
 
     var stats: ExporterStats {
