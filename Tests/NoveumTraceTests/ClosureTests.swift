@@ -148,12 +148,12 @@ struct ClosureTests {
         let (client, _) = try makeClient()
         #expect(NoveumTrace.currentSpan == nil)
         await client.traceOperation("outer") { outer in
-            #expect(NoveumTrace.currentSpan === outer)
+            #expect(NoveumTrace.currentSpan == outer)
             await client.traceOperation("inner") { inner in
                 await Task.yield()
-                #expect(NoveumTrace.currentSpan === inner)
+                #expect(NoveumTrace.currentSpan == inner)
             }
-            #expect(NoveumTrace.currentSpan === outer)
+            #expect(NoveumTrace.currentSpan == outer)
         }
         #expect(NoveumTrace.currentSpan == nil)
     }

@@ -207,14 +207,17 @@ struct RecordReuseTests {
         #expect(usual.status == .unset)
     }
 
-    @Test("a sampled-out span reads no clock, and the counters still add up")
+    @Test("a sampled-out span reads no clock and keeps no state, and the counters still add up")
     func sampledOut() async throws {
         let (client, exporter) = try makeClient(samplingRate: 0)
         let span = client.startSpan(name: "dropped")
         #expect(!span.isRecording)
         #expect(span.startTimeNanos == 0)
         span.end()
-        #expect(span.isEnded)
+        span.end()
+        // A sampled-out span is a value with no state: no end state, and nothing to count as ignored.
+        #expect(!span.isEnded)
+        #expect(client.stats.ignoredCallsOnEndedSpans == 0)
         #expect(await client.flush() == 0)
         #expect(exporter.spans.isEmpty)
         let stats = client.stats

@@ -35,12 +35,12 @@ struct TracerConformanceTests {
     func closureOutermostNesting() async throws {
         let (client, exporter) = try makeClient()
         client.traceOperation("outer") { outer in
-            #expect(client.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel) === outer)
+            #expect(client.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel) == outer)
             client.withSpan("library") { library in
-                #expect(client.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel) === library)
+                #expect(client.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel) == library)
                 client.traceOperation("inner") { inner in
-                    #expect(NoveumTrace.currentSpan === inner)
-                    #expect(client.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel) === inner)
+                    #expect(NoveumTrace.currentSpan == inner)
+                    #expect(client.activeSpan(identifiedBy: InstrumentationContext.current ?? .topLevel) == inner)
                     // What AsyncHTTPClient does for an outgoing request.
                     let request = client.startSpan("http.client", context: InstrumentationContext.current ?? .topLevel)
                     var headers: [String: String] = [:]

@@ -24,7 +24,7 @@ extension NoveumClient: Tracer {
 
     /// The innermost active span for `context`: the span of an enclosing inline closure, or the context's own.
     public func activeSpan(identifiedBy context: InstrumentationContext) -> NoveumSpan? {
-        ActiveSpan.resolve(in: context).active
+        ActiveSpan.resolve(in: context).active?.handle
     }
 
     /// Starts a flush in the background; use ``flush(timeout:)`` to wait for it.

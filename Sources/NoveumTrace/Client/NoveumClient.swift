@@ -136,18 +136,23 @@ public final class NoveumClient: Sendable {
         name: String, parentSpanID: SpanID? = nil, kind: SpanKind = .internal,
         attributes: [String: any AttributeValueConvertible] = [:]
     ) -> NoveumSpan {
+        let list = attributes.isEmpty ? AttributeList() : AttributeList(attributes)
         guard let parentSpanID else {
             let current = InstrumentationContext.current
             let (parent, contextSpan) = ActiveSpan.parent(in: current)
             return makeSpan(
-                name: name, kind: kind, parent: parent,
-                attributes: AttributeList(attributes), baseContext: current,
+                name: name, kind: kind, parent: parent, attributes: list, baseContext: current,
                 contextSpan: contextSpan)
         }
         if let parent = registry.lookup(parentSpanID) {
             return makeSpan(
-                name: name, kind: kind, parent: ParentInfo(parent), attributes: AttributeList(attributes),
-                baseContext: parent.baseContext, contextSpan: nil)
+                name: name, kind: kind, parent: ParentInfo(context: parent.spanContext, isRecording: true),
+                attributes: list, baseContext: parent.baseContext, contextSpan: nil)
+        }
+        if let parent = SampledOutSpanRegistry.shared.lookup(parentSpanID) {
+            return makeSpan(
+                name: name, kind: kind, parent: ParentInfo(context: parent.spanContext, isRecording: false),
+                attributes: list, baseContext: parent.baseContext, contextSpan: nil)
         }
         counters.unresolvedParents.add(1, ordering: .relaxed)
         if !warnedUnresolvedParent.exchange(true, ordering: .relaxed) {
@@ -155,9 +160,9 @@ public final class NoveumClient: Sendable {
                 "startSpan: parentSpanID names no open span of this client; starting a new trace",
                 metadata: ["parent_span_id": "\(parentSpanID)", "span": "\(name)"])
         }
-        var list = AttributeList(attributes)
-        list["noveum.parent.unresolved"] = .string(parentSpanID.description)
-        return makeSpan(name: name, kind: kind, parent: nil, attributes: list, baseContext: nil, contextSpan: nil)
+        var unresolved = list
+        unresolved["noveum.parent.unresolved"] = .string(parentSpanID.description)
+        return makeSpan(name: name, kind: kind, parent: nil, attributes: unresolved, baseContext: nil, contextSpan: nil)
     }
 
     /// Ends a span started with ``startSpan(name:parentSpanID:kind:attributes:)``. Ending twice is ignored.
@@ -168,7 +173,7 @@ public final class NoveumClient: Sendable {
     /// Starts a span: picks the trace, samples, assigns ids.
     func makeSpan(
         name: String, kind: SpanKind, parent: ParentInfo?, attributes: AttributeList,
-        baseContext: InstrumentationContext?, contextSpan: NoveumSpan?, startTimeNanos: UInt64? = nil
+        baseContext: InstrumentationContext?, contextSpan: BoundSpan?, startTimeNanos: UInt64? = nil
     ) -> NoveumSpan {
         let context: SpanContext
         var recording: Bool
@@ -186,34 +191,40 @@ public final class NoveumClient: Sendable {
             recording = decision != .drop
         }
         if pipelines.isEmpty { recording = false }
-        // A span that records nothing reads no clock and has no record: it carries its ids for propagation.
-        var record: SpanRecord?
-        var startTime: UInt64 = 0
-        if recording {
-            counters.recordingStarted.add(1, ordering: .relaxed)
-            var list = attributes
-            if let appliedRate, appliedRate < 1 {
-                list["noveum.sampling.rate"] = .double(appliedRate)
-            }
-            if TraceContext.everUsed.load(ordering: .relaxed),
-               let traceContext = baseContext?[TraceContextKey.self]
-            {
-                var merged = traceContext.attributes
-                merged.merge(list)
-                list = merged
-            }
-            startTime = startTimeNanos ?? WallClock.nanosecondsSinceEpoch()
-            record = recordPool.record(
-                context: context, parentSpanID: parent?.context.spanID,
-                parentIsRemote: parent?.context.isRemote ?? false, name: name, kind: kind, startTimeNanos: startTime,
-                attributes: list)
-        } else {
+        // A span that records nothing reads no clock, has no record and allocates nothing: a value with its ids
+        // for propagation.
+        guard recording else {
             counters.sampledOutAtStart.add(1, ordering: .relaxed)
+            return NoveumSpan(
+                context,
+                unrecorded: NonRecordingSpan(
+                    parentSpanID: parent?.context.spanID, parentIsRemote: parent?.context.isRemote ?? false,
+                    kind: kind, baseContext: baseContext,
+                    contextSpanAtStart: contextSpan?.spanContext.spanID))
         }
+        counters.recordingStarted.add(1, ordering: .relaxed)
+        var list = attributes
+        if let appliedRate, appliedRate < 1 {
+            list["noveum.sampling.rate"] = .double(appliedRate)
+        }
+        if TraceContext.everUsed.load(ordering: .relaxed),
+           let traceContext = baseContext?[TraceContextKey.self]
+        {
+            var merged = traceContext.attributes
+            merged.merge(list)
+            list = merged
+        }
+        let startTime = startTimeNanos ?? WallClock.nanosecondsSinceEpoch()
+        let record = recordPool.record(
+            context: context, parentSpanID: parent?.context.spanID,
+            parentIsRemote: parent?.context.isRemote ?? false, name: name, kind: kind, startTimeNanos: startTime,
+            attributes: list)
         return NoveumSpan(
-            name: name, context: context, parentSpanID: parent?.context.spanID,
-            parentIsRemote: parent?.context.isRemote ?? false, kind: kind, startTimeNanos: startTime, record: record,
-            client: self, baseContext: baseContext, contextSpan: contextSpan)
+            RecordingSpan(
+                context: context, parentSpanID: parent?.context.spanID,
+                parentIsRemote: parent?.context.isRemote ?? false, kind: kind, startTimeNanos: startTime,
+                record: record, client: self, baseContext: baseContext,
+                contextSpanAtStart: contextSpan?.spanContext.spanID))
     }
 
     /// Hands a finished span to every exporter's pipeline; the last queue takes `span` itself, the others a copy

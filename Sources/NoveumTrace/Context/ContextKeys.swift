@@ -5,7 +5,7 @@ import Tracing
 ///
 /// The inline closures bind their span in ``ActiveSpan`` instead; ``ActiveSpan/resolve(in:)`` combines the two.
 enum ActiveSpanKey: InstrumentationContextKey {
-    typealias Value = NoveumSpan
+    typealias Value = BoundSpan
     static var nameOverride: String? { "noveum-active-span" }
 }
 
@@ -17,7 +17,7 @@ enum RemoteSpanContextKey: InstrumentationContextKey {
 
 extension InstrumentationContext {
     /// The active local span, if any.
-    var noveumSpan: NoveumSpan? {
+    var noveumSpan: BoundSpan? {
         get { self[ActiveSpanKey.self] }
         set { self[ActiveSpanKey.self] = newValue }
     }
@@ -43,13 +43,13 @@ extension InstrumentationContext {
 enum ActiveSpan {
     /// The span bound by the innermost inline closure of this task, if any.
     @usableFromInline
-    static let binding = TaskLocal<NoveumSpan?>(wrappedValue: nil)
+    static let binding = TaskLocal<BoundSpan?>(wrappedValue: nil)
 
     /// The innermost active span for code whose current context is `context`, and the context's own span.
     @inline(__always)
-    static func resolve(in context: InstrumentationContext?) -> (active: NoveumSpan?, contextSpan: NoveumSpan?) {
+    static func resolve(in context: InstrumentationContext?) -> (active: BoundSpan?, contextSpan: BoundSpan?) {
         let contextSpan = context?.noveumSpan
-        if let bound = binding.get(), bound.contextSpanAtStart == contextSpan.map(ObjectIdentifier.init) {
+        if let bound = binding.get(), bound.contextSpanAtStart == contextSpan?.spanContext.spanID {
             return (bound, contextSpan)
         }
         return (contextSpan, contextSpan)
@@ -58,13 +58,13 @@ enum ActiveSpan {
     /// The parent of a span started with `context` as its current context: the innermost active span, else a
     /// remote parent extracted from `traceparent`; and the context's own span, which the new span records.
     @inline(__always)
-    static func parent(in context: InstrumentationContext?) -> (parent: ParentInfo?, contextSpan: NoveumSpan?) {
+    static func parent(in context: InstrumentationContext?) -> (parent: ParentInfo?, contextSpan: BoundSpan?) {
         parent(of: SpanOrigin(context: context))
     }
 
     /// The parent of a span started at `origin`; see ``parent(in:)``.
     @inline(__always)
-    static func parent(of origin: SpanOrigin) -> (parent: ParentInfo?, contextSpan: NoveumSpan?) {
+    static func parent(of origin: SpanOrigin) -> (parent: ParentInfo?, contextSpan: BoundSpan?) {
         if let active = origin.active { return (ParentInfo(active), origin.contextSpan) }
         guard let context = origin.context else { return (nil, nil) }
         return (context[RemoteSpanContextKey.self].map { ParentInfo(context: $0, isRecording: $0.isSampled) }, nil)
@@ -78,9 +78,9 @@ struct SpanOrigin {
     /// The current context of the task.
     @usableFromInline let context: InstrumentationContext?
     /// The innermost active span; see ``ActiveSpan/resolve(in:)``.
-    @usableFromInline let active: NoveumSpan?
+    @usableFromInline let active: BoundSpan?
     /// The span the context itself carries.
-    @usableFromInline let contextSpan: NoveumSpan?
+    @usableFromInline let contextSpan: BoundSpan?
 
     /// Reads the origin for `context`.
     @usableFromInline
@@ -93,9 +93,10 @@ struct SpanOrigin {
     @usableFromInline
     static var current: SpanOrigin { SpanOrigin(context: InstrumentationContext.current) }
 
-    /// The client the static API uses here: the active span's own client, else ``NoveumTrace/client``.
+    /// The client the static API uses here: the active span's own client, else ``NoveumTrace/client`` (also when
+    /// the active span records nothing: its children record nothing whichever client starts them).
     @usableFromInline
-    var client: NoveumClient { active?.client ?? NoveumTrace.client }
+    var client: NoveumClient { active?.recordingClient ?? NoveumTrace.client }
 }
 
 /// A new span's parent: its context, and whether it records (a local span of a tail-sampling candidate records
@@ -109,7 +110,7 @@ struct ParentInfo {
         self.isRecording = isRecording
     }
 
-    init(_ span: NoveumSpan) {
+    init(_ span: BoundSpan) {
         self.init(context: span.spanContext, isRecording: span.isRecording)
     }
 }

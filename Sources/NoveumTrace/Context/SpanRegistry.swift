@@ -2,12 +2,13 @@ import Synchronization
 
 /// Finds open spans by id, for `startSpan(name:parentSpanID:)`.
 ///
-/// A span enters the registry only once its ``NoveumSpan/spanID`` has been read, so spans whose id is never
+/// A recording span enters the registry only once its ``NoveumSpan/spanID`` has been read, so spans whose id is never
 /// handed out cost nothing here. Entries are weak and removed when the span ends; the registry is split into
-/// shards so concurrent tasks rarely meet on one lock.
+/// shards so concurrent tasks rarely meet on one lock. Sampled-out spans, which have no
+/// state to be weakly referenced, are found through ``SampledOutSpanRegistry``.
 final class SpanRegistry: Sendable {
     private struct WeakSpan {
-        weak var span: NoveumSpan?
+        weak var span: RecordingSpan?
     }
 
     private final class Shard: Sendable {
@@ -19,7 +20,7 @@ final class SpanRegistry: Sendable {
     @inline(__always)
     private func shard(_ id: UInt64) -> Shard { shards[Int(id & 15)] }
 
-    func insert(_ span: NoveumSpan) {
+    func insert(_ span: RecordingSpan) {
         let id = span.spanContext.spanID.rawValue
         shard(id).entries.withLock { entries in
             entries.spans[id] = WeakSpan(span: span)
@@ -34,7 +35,7 @@ final class SpanRegistry: Sendable {
         _ = shard(id.rawValue).entries.withLock { $0.spans.removeValue(forKey: id.rawValue) }
     }
 
-    func lookup(_ id: SpanID) -> NoveumSpan? {
+    func lookup(_ id: SpanID) -> RecordingSpan? {
         shard(id.rawValue).entries.withLock { $0.spans[id.rawValue]?.span }
     }
 }

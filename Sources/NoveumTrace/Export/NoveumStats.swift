@@ -13,7 +13,8 @@ public struct NoveumStats: Sendable, Hashable {
     public var spansEnded: Int
     /// Recording spans released without being ended, which were ended then and exported.
     public var spansAbandoned: Int
-    /// Calls on spans that had already ended, which were ignored.
+    /// Calls on recording spans that had already ended, which were ignored. (A sampled-out span keeps no state, so
+    /// calls on it are ignored whether it has ended or not, and are not counted.)
     public var ignoredCallsOnEndedSpans: Int
     /// Spans started with a `parentSpanID` that no open span had; they started a new trace.
     public var unresolvedParents: Int

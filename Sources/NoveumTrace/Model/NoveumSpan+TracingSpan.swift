@@ -6,13 +6,13 @@ extension NoveumSpan: Tracing.Span {
     /// The context that makes this span the active one: what `withSpan` binds for its body.
     public var context: InstrumentationContext {
         var context = baseContext ?? .topLevel
-        context.noveumSpan = self
+        context.noveumSpan = bound
         return context
     }
 
     public var operationName: String {
         get { name }
-        set { updateName(newValue) }
+        nonmutating set { updateName(newValue) }
     }
 
     public func setStatus(_ status: Tracing.SpanStatus) {
@@ -40,11 +40,9 @@ extension NoveumSpan: Tracing.Span {
             for element in attributeList { result[element.key] = element.value.spanAttribute }
             return result
         }
-        set {
-            let converted = AttributeList(newValue)
-            let limit = client.limits.maxAttributes
+        nonmutating set {
             guard isRecording else { return }
-            replaceAttributes(converted, limit: limit)
+            replaceAttributes(AttributeList(newValue))
         }
     }
 

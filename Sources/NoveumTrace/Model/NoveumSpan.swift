@@ -1,4 +1,3 @@
-import Synchronization
 import Tracing
 
 /// A span: one timed operation in a trace, with attributes, events, links and a status.
@@ -7,76 +6,59 @@ import Tracing
 /// from ``NoveumClient/startSpan(name:parentSpanID:kind:attributes:)``, or from libraries instrumented with
 /// swift-distributed-tracing once ``NoveumClient`` is bootstrapped as their tracer.
 ///
-/// A span is safe to use from any task or thread. All of its mutable state sits behind one lock that is held
-/// only for the few instructions each call needs. Calls on a span that has already ended are ignored and
-/// counted in ``NoveumStats/ignoredCallsOnEndedSpans``; they never crash. A span of a trace that was sampled out
-/// is not recording: every call on it returns at once, and nothing is exported.
+/// A `NoveumSpan` is a handle: copies of it refer to the same span, and compare equal. It is safe to use from any
+/// task or thread; a recording span keeps its mutable state behind one lock held only for the few instructions each
+/// call needs. Calls on a span that has already ended are ignored and counted in
+/// ``NoveumStats/ignoredCallsOnEndedSpans``; they never crash.
+///
+/// A span of a trace that was sampled out is not recording. It carries its ids (for `traceparent` and for its
+/// children, which are sampled out as well) and nothing else: starting and ending it allocates nothing, every
+/// call on it returns at once, nothing is exported, and it keeps no state (``isEnded`` stays false, ``name`` is
+/// empty).
 ///
 /// A recording span that is released without being ended is ended at that moment, exported with the
 /// attribute `noveum.span.abandoned = true`, and counted in ``NoveumStats/spansAbandoned``: a forgotten
 /// `finishSpan` loses no data.
-public final class NoveumSpan: Sendable {
+public struct NoveumSpan: Sendable {
     /// The trace id, span id, sampling flag and trace state.
     public let spanContext: SpanContext
-    /// The parent span's id, or nil for a root span.
-    public let parentSpanID: SpanID?
-    /// Whether the parent arrived from another process.
-    public let parentIsRemote: Bool
-    /// The kind of span: internal, client, server, producer or consumer.
-    public let kind: SpanKind
-    /// Start time in nanoseconds since the Unix epoch; 0 for a span that records nothing (its trace was sampled
-    /// out), which reads no clock.
-    public let startTimeNanos: UInt64
-    /// Whether this span records anything. False when its trace was sampled out.
-    public var isRecording: Bool { record != nil }
+    /// The state of a recording span, shared by every copy of the handle; nil when the trace was sampled out.
+    let recording: RecordingSpan?
+    /// The rest of a span that records nothing; a placeholder for a recording span.
+    let unrecorded: NonRecordingSpan
 
-    let client: NoveumClient
-    /// The context this span was started in, for swift-distributed-tracing's `Span.context`.
-    let baseContext: InstrumentationContext?
-    /// The span `baseContext` carried when this span started (kept alive by `baseContext`); see
-    /// ``ActiveSpan/resolve(in:)``.
-    let contextSpanAtStart: ObjectIdentifier?
-    /// What the span records, exported as is when it ends (no copy); nil when the trace was sampled out.
-    /// Written only under `lock` while the span is open.
-    private let record: SpanRecord?
-    /// The name of a span that records nothing.
-    private let unrecordedName: String
-    /// Guards `record`, `ended` and `isRegistered`: one atomic word inside the span, so a span costs one
-    /// allocation for itself and one for its record, and no lock set-up.
-    private let lock = SpinLock()
-    @exclusivity(unchecked) private nonisolated(unsafe) var ended = false
-    @exclusivity(unchecked) private nonisolated(unsafe) var isRegistered = false
-
-    /// A span; `record` is nil for a span that records nothing (its name is then kept in `unrecordedName`).
-    init(
-        name: String, context: SpanContext, parentSpanID: SpanID?, parentIsRemote: Bool, kind: SpanKind,
-        startTimeNanos: UInt64, record: SpanRecord?, client: NoveumClient, baseContext: InstrumentationContext?,
-        contextSpan: NoveumSpan?
-    ) {
-        self.contextSpanAtStart = contextSpan.map(ObjectIdentifier.init)
-        self.spanContext = context
-        self.parentSpanID = parentSpanID
-        self.parentIsRemote = parentIsRemote
-        self.kind = kind
-        self.startTimeNanos = startTimeNanos
-        self.client = client
-        self.baseContext = baseContext
-        self.record = record
-        self.unrecordedName = record == nil ? name : ""
+    init(_ span: RecordingSpan) {
+        spanContext = span.spanContext
+        recording = span
+        unrecorded = .recording
     }
 
-    deinit {
-        // Nothing else holds the span any more (a deinit has exclusive access), so no lock is needed: the open
-        // check is all that nearly every span pays here.
-        guard let record, !ended else { return }
-        ended = true
-        client.counters.spansAbandoned.add(1, ordering: .relaxed)
-        record.endTimeNanos = max(WallClock.nanosecondsSinceEpoch(), startTimeNanos, 1)
-        record.set("noveum.span.abandoned", .bool(true), limit: Int.max)
-        client.spanEnded(SpanData(record: record))
+    init(_ context: SpanContext, unrecorded: NonRecordingSpan) {
+        spanContext = context
+        recording = nil
+        self.unrecorded = unrecorded
     }
 
     // MARK: Identity
+
+    /// The parent span's id, or nil for a root span.
+    public var parentSpanID: SpanID? {
+        if let recording { return recording.parentSpanID }
+        return unrecorded.parentSpanID
+    }
+
+    /// Whether the parent arrived from another process.
+    public var parentIsRemote: Bool { recording?.parentIsRemote ?? unrecorded.parentIsRemote }
+
+    /// The kind of span: internal, client, server, producer or consumer.
+    public var kind: SpanKind { recording?.kind ?? unrecorded.kind }
+
+    /// Start time in nanoseconds since the Unix epoch; 0 for a span that records nothing (its trace was sampled
+    /// out), which reads no clock.
+    public var startTimeNanos: UInt64 { recording?.startTimeNanos ?? 0 }
+
+    /// Whether this span records anything. False when its trace was sampled out.
+    public var isRecording: Bool { recording != nil }
 
     /// The trace id: 32 lowercase hex characters in its description.
     public var traceID: TraceID { spanContext.traceID }
@@ -86,58 +68,47 @@ public final class NoveumSpan: Sendable {
     /// Pass it as `parentSpanID` to ``NoveumClient/startSpan(name:parentSpanID:kind:attributes:)`` to start
     /// children of this span from any task or thread while it is open.
     public var spanID: SpanID {
-        registerForLookup()
+        if let recording {
+            recording.registerForLookup()
+        } else {
+            SampledOutSpanRegistry.shared.insert(self)
+        }
         return spanContext.spanID
     }
 
-    /// The span's name.
-    public var name: String {
-        guard let record else { return unrecordedName }
-        return lock.withLock { record.name }
-    }
+    /// The span's name; empty for a span that records nothing (its trace was sampled out), which keeps only its ids.
+    public var name: String { recording?.name ?? "" }
 
-    /// Whether the span has ended.
-    public var isEnded: Bool { lock.withLock { ended } }
+    /// Whether the span has ended. Always false for a span that records nothing, which keeps no state.
+    public var isEnded: Bool { recording?.isEnded ?? false }
 
     /// The status set so far.
-    public var status: Status {
-        guard let record else { return .unset }
-        return lock.withLock { record.status }
-    }
+    public var status: Status { recording?.status ?? .unset }
 
     /// A snapshot of the attributes set so far.
-    public var attributeList: AttributeList {
-        guard let record else { return AttributeList() }
-        return lock.withLock { record.attributes }
-    }
+    public var attributeList: AttributeList { recording?.attributes ?? AttributeList() }
 
     /// The W3C `traceparent` value for this span, to send to another service by hand.
     public var traceparent: String { TraceParent.format(spanContext) }
 
-    // MARK: Recording
-
-    /// Runs `body` on the record of an open, recording span; counts the call if the span has ended.
-    @inline(__always)
-    private func mutate(_ body: (SpanRecord) -> Void) {
-        guard let record else { return }
-        let applied = lock.withLock { () -> Bool in
-            guard !ended else { return false }
-            body(record)
-            return true
-        }
-        if !applied { client.counters.ignoredCalls.add(1, ordering: .relaxed) }
+    /// The context this span was started in.
+    var baseContext: InstrumentationContext? {
+        if let recording { return recording.baseContext }
+        return unrecorded.baseContext
     }
+
+    // MARK: Recording
 
     /// Renames the span.
     public func updateName(_ name: String) {
-        mutate { $0.name = name }
+        recording?.mutate { $0.name = name }
     }
 
     /// Sets one attribute. A nil optional sets nothing.
     public func setAttribute(_ key: String, _ value: some AttributeValueConvertible) {
-        guard isRecording, let attribute = value.attributeValue else { return }
-        let limit = client.limits.maxAttributes
-        mutate { $0.set(key, attribute, limit: limit) }
+        guard let span = recording, let attribute = value.attributeValue else { return }
+        let limit = span.client.limits.maxAttributes
+        span.mutate { $0.set(key, attribute, limit: limit) }
     }
 
     /// Sets several attributes from a dictionary literal that may mix `Int`, `Double`, `Bool`, `String`,
@@ -148,22 +119,23 @@ public final class NoveumSpan: Sendable {
     /// ```
     public func setAttributes(_ attributes: [String: any AttributeValueConvertible]) {
         guard isRecording, !attributes.isEmpty else { return }
-        let list = AttributeList(attributes)
-        setAttributes(list)
+        setAttributes(AttributeList(attributes))
     }
 
     /// Sets every attribute of `attributes`.
     public func setAttributes(_ attributes: AttributeList) {
-        guard isRecording else { return }
-        let limit = client.limits.maxAttributes
-        mutate { state in
+        guard let span = recording else { return }
+        let limit = span.client.limits.maxAttributes
+        span.mutate { state in
             for element in attributes.storage { state.set(element.key, element.value, limit: limit) }
         }
     }
 
     /// Replaces all attributes (swift-distributed-tracing's `attributes` setter).
-    func replaceAttributes(_ attributes: AttributeList, limit: Int) {
-        mutate { state in
+    func replaceAttributes(_ attributes: AttributeList) {
+        guard let span = recording else { return }
+        let limit = span.client.limits.maxAttributes
+        span.mutate { state in
             state.attributes = AttributeList()
             for element in attributes.storage { state.set(element.key, element.value, limit: limit) }
         }
@@ -176,7 +148,7 @@ public final class NoveumSpan: Sendable {
     /// span.setStatus(.error, "rate limited")
     /// ```
     public func setStatus(_ status: Status, _ message: String? = nil) {
-        mutate {
+        recording?.mutate {
             $0.status = status
             $0.statusMessage = message
         }
@@ -185,14 +157,14 @@ public final class NoveumSpan: Sendable {
     /// Adds a timestamped event.
     public func addEvent(_ name: String, attributes: [String: any AttributeValueConvertible] = [:]) {
         guard isRecording else { return }
-        let event = Event(name: name, timeNanos: WallClock.nanosecondsSinceEpoch(), attributes: AttributeList(attributes))
-        addEvent(event)
+        addEvent(Event(name: name, timeNanos: WallClock.nanosecondsSinceEpoch(), attributes: AttributeList(attributes)))
     }
 
     /// Adds an event built by hand.
     public func addEvent(_ event: Event) {
-        let limit = client.limits.maxEvents
-        mutate { state in
+        guard let span = recording else { return }
+        let limit = span.client.limits.maxEvents
+        span.mutate { state in
             if state.events.count < limit {
                 state.events.append(event)
             } else {
@@ -203,10 +175,10 @@ public final class NoveumSpan: Sendable {
 
     /// Links this span to another span, for example the request that caused a batch job.
     public func addLink(_ context: SpanContext, attributes: [String: any AttributeValueConvertible] = [:]) {
-        guard isRecording else { return }
+        guard let span = recording else { return }
         let link = Link(context: context, attributes: AttributeList(attributes))
-        let limit = client.limits.maxLinks
-        mutate { state in
+        let limit = span.client.limits.maxLinks
+        span.mutate { state in
             if state.links.count < limit { state.links.append(link) }
         }
     }
@@ -215,15 +187,15 @@ public final class NoveumSpan: Sendable {
     /// same attributes, and the span's exception block. It does not change the status; call
     /// ``setStatus(_:_:)`` as well, or let the inline closures do both.
     public func recordException(_ error: any Error, attributes: [String: any AttributeValueConvertible] = [:]) {
-        guard isRecording else { return }
+        guard let span = recording else { return }
         let info = ExceptionInfo(error)
         var eventAttributes = AttributeList()
         eventAttributes["exception.type"] = .string(info.type)
         eventAttributes["exception.message"] = .string(info.message)
         eventAttributes.merge(attributes)
         let event = Event(name: "exception", timeNanos: WallClock.nanosecondsSinceEpoch(), attributes: eventAttributes)
-        let limits = client.limits
-        mutate { state in
+        let limits = span.client.limits
+        span.mutate { state in
             state.exception = info
             state.set("exception.type", .string(info.type), limit: limits.maxAttributes)
             state.set("exception.message", .string(info.message), limit: limits.maxAttributes)
@@ -239,13 +211,18 @@ public final class NoveumSpan: Sendable {
     /// same lock as the end.
     @usableFromInline
     func finishSucceeded() {
-        finish(atNanos: record == nil ? 0 : WallClock.nanosecondsSinceEpoch(), succeeded: true)
+        if let recording {
+            recording.finish(atNanos: WallClock.nanosecondsSinceEpoch(), succeeded: true)
+        } else {
+            SampledOutSpanRegistry.shared.remove(spanContext.spanID)
+        }
     }
 
     /// Records how an inline closure failed: cancellation as status `cancelled`, any other error as an
     /// exception with status `error`.
     @usableFromInline
     func recordFailure(_ error: any Error) {
+        guard isRecording else { return }
         if error is CancellationError {
             setStatus(.cancelled, "cancelled")
         } else {
@@ -258,44 +235,32 @@ public final class NoveumSpan: Sendable {
 
     /// Ends the span now and hands it to the export pipeline. Ending twice is ignored and counted.
     public func end() {
-        end(atNanos: record == nil ? 0 : WallClock.nanosecondsSinceEpoch())
+        if let recording {
+            recording.finish(atNanos: WallClock.nanosecondsSinceEpoch(), succeeded: false)
+        } else {
+            SampledOutSpanRegistry.shared.remove(spanContext.spanID)
+        }
     }
 
     /// Ends the span at the given time (nanoseconds since the Unix epoch); earlier than the start counts as the
     /// start.
     public func end(atNanos time: UInt64) {
-        finish(atNanos: time, succeeded: false)
+        if let recording {
+            recording.finish(atNanos: time, succeeded: false)
+        } else {
+            SampledOutSpanRegistry.shared.remove(spanContext.spanID)
+        }
+    }
+}
+
+extension NoveumSpan: Hashable {
+    /// Whether two handles refer to the same span.
+    public static func == (lhs: NoveumSpan, rhs: NoveumSpan) -> Bool {
+        lhs.spanContext.spanID == rhs.spanContext.spanID && lhs.spanContext.traceID == rhs.spanContext.traceID
     }
 
-    private func finish(atNanos time: UInt64, succeeded: Bool) {
-        // The record is not copied: the export queues get references to it, and the span never writes it again.
-        enum Outcome { case ended, endedRegistered, alreadyEnded }
-        let outcome = lock.withLock { () -> Outcome in
-            guard !ended else { return .alreadyEnded }
-            ended = true
-            if let record {
-                if succeeded && record.status == .unset { record.status = .ok }
-                record.endTimeNanos = max(time, startTimeNanos, 1)
-            }
-            return isRegistered ? .endedRegistered : .ended
-        }
-        switch outcome {
-        case .ended: break
-        case .endedRegistered: client.registry.remove(spanContext.spanID)
-        case .alreadyEnded:
-            client.counters.ignoredCalls.add(1, ordering: .relaxed)
-            return
-        }
-        if let record { client.spanEnded(SpanData(record: record)) }
-    }
-
-    /// Makes this span findable by id for explicit parenting, once its id has been handed out.
-    private func registerForLookup() {
-        lock.withLock {
-            guard !isRegistered, !ended else { return }
-            isRegistered = true
-            client.registry.insert(self)
-        }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(spanContext.spanID)
     }
 }
 

@@ -1,0 +1,51 @@
+/// A span as the task-local binding (``ActiveSpan``) and an `InstrumentationContext` hold it: one class reference.
+///
+/// ``NoveumSpan`` keeps a sampled-out span inline, so that starting one allocates nothing; binding it puts that
+/// value in a ``NonRecordingSpanBox``. A recording span binds its ``RecordingSpan`` itself. One plain class
+/// reference keeps every read of the current span cheap: a larger or multi-case value read out of the generic
+/// task-local goes through run-time value witnesses, which cost more than the rest of a sampled-out span.
+@usableFromInline
+class BoundSpan: @unchecked Sendable {
+    /// The span's context.
+    let spanContext: SpanContext
+    /// The id of the span the span's start context carried; see ``ActiveSpan/resolve(in:)``.
+    let contextSpanAtStart: SpanID?
+    /// Whether this is a ``RecordingSpan``; else it is a ``NonRecordingSpanBox``.
+    let isRecording: Bool
+
+    init(spanContext: SpanContext, contextSpanAtStart: SpanID?, isRecording: Bool) {
+        self.spanContext = spanContext
+        self.contextSpanAtStart = contextSpanAtStart
+        self.isRecording = isRecording
+    }
+
+    /// The span, as a handle.
+    final var handle: NoveumSpan {
+        isRecording
+            ? NoveumSpan(unsafeDowncast(self, to: RecordingSpan.self))
+            : unsafeDowncast(self, to: NonRecordingSpanBox.self).value
+    }
+
+    /// The client that records the span; nil for a span that records nothing.
+    final var recordingClient: NoveumClient? {
+        isRecording ? unsafeDowncast(self, to: RecordingSpan.self).client : nil
+    }
+}
+
+/// A sampled-out span in a box, to be bound as the active span.
+@usableFromInline
+final class NonRecordingSpanBox: BoundSpan, @unchecked Sendable {
+    let value: NoveumSpan
+
+    init(_ span: NoveumSpan) {
+        self.value = span
+        super.init(
+            spanContext: span.spanContext, contextSpanAtStart: span.unrecorded.contextSpanAtStart, isRecording: false)
+    }
+}
+
+extension NoveumSpan {
+    /// This span as the active-span binding holds it.
+    @usableFromInline
+    var bound: BoundSpan { recording ?? NonRecordingSpanBox(self) }
+}
