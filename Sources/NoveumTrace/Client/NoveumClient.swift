@@ -146,8 +146,8 @@ public final class NoveumClient: Sendable {
         }
         if let parent = registry.lookup(parentSpanID) {
             return makeSpan(
-                name: name, kind: kind, parent: ParentInfo(context: parent.spanContext, isRecording: true),
-                attributes: list, baseContext: parent.baseContext, contextSpan: nil)
+                name: name, kind: kind, parent: ParentInfo(parent), attributes: list,
+                baseContext: parent.baseContext, contextSpan: nil)
         }
         if let parent = SampledOutSpanRegistry.shared.lookup(parentSpanID) {
             return makeSpan(

@@ -211,11 +211,7 @@ public struct NoveumSpan: Sendable {
     /// same lock as the end.
     @usableFromInline
     func finishSucceeded() {
-        if let recording {
-            recording.finish(atNanos: WallClock.nanosecondsSinceEpoch(), succeeded: true)
-        } else {
-            SampledOutSpanRegistry.shared.remove(spanContext.spanID)
-        }
+        finish(atNanos: nil, succeeded: true)
     }
 
     /// Records how an inline closure failed: cancellation as status `cancelled`, any other error as an
@@ -235,18 +231,21 @@ public struct NoveumSpan: Sendable {
 
     /// Ends the span now and hands it to the export pipeline. Ending twice is ignored and counted.
     public func end() {
-        if let recording {
-            recording.finish(atNanos: WallClock.nanosecondsSinceEpoch(), succeeded: false)
-        } else {
-            SampledOutSpanRegistry.shared.remove(spanContext.spanID)
-        }
+        finish(atNanos: nil, succeeded: false)
     }
 
     /// Ends the span at the given time (nanoseconds since the Unix epoch); earlier than the start counts as the
     /// start.
     public func end(atNanos time: UInt64) {
+        finish(atNanos: time, succeeded: false)
+    }
+
+    /// Ends a recording span at `time` (now when nil; the clock is read only for a recording span); forgets a
+    /// sampled-out span's registration for lookup by id.
+    @inline(__always)
+    private func finish(atNanos time: UInt64?, succeeded: Bool) {
         if let recording {
-            recording.finish(atNanos: time, succeeded: false)
+            recording.finish(atNanos: time ?? WallClock.nanosecondsSinceEpoch(), succeeded: succeeded)
         } else {
             SampledOutSpanRegistry.shared.remove(spanContext.spanID)
         }
