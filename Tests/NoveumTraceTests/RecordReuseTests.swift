@@ -167,7 +167,7 @@ struct RecordReuseTests {
     }
 
     @Test("large contents are dropped before a record is pooled; usual ones are left for the next span to overwrite")
-    func shedding() {
+    func shedding() throws {
         let context = SpanContext(traceID: TraceID(high: 1, low: 2), spanID: SpanID(rawValue: 3), isSampled: true)
         let long = String(repeating: "x", count: SpanRecord.reusedValueBytes + 1)
         let large = SpanData(
@@ -197,14 +197,77 @@ struct RecordReuseTests {
         #expect(longKeyAndName.attributes.isEmpty)
         #expect(longKeyAndName.name.isEmpty)
 
+        let (client, _) = try makeCopyingClient()
         usual.reinitialize(
             context: context, parentSpanID: nil, parentIsRemote: false, name: "next", kind: .client,
-            startTimeNanos: 5, attributes: AttributeList())
+            startTimeNanos: 5, attributes: AttributeList(), client: client, baseContext: nil, contextSpanAtStart: nil)
+        #expect(!usual.ended)
+        #expect(usual.client === client)
         #expect(usual.attributes.isEmpty)
         #expect(usual.statusMessage == nil)
         #expect(usual.name == "next")
         #expect(usual.endTimeNanos == 0)
         #expect(usual.status == .unset)
+    }
+
+    @Test("a span's record is the next span's record once exported, and a pooled record lets go of its client")
+    func oneObjectPerSpan() async throws {
+        weak var weakClient: NoveumClient?
+        do {
+            let (client, exporter) = try makeCopyingClient(batchSize: 100)
+            weakClient = client
+            let first = client.startSpan(name: "first", attributes: ["a": 1])
+            // Weak, so that the test's own reference does not keep the record from being reused.
+            weak let record = first.recording
+            let firstID = first.spanID  // registers it for lookup
+            #expect(record != nil)
+            #expect(client.registry.lookup(firstID) === record)
+            first.end()
+            #expect(client.registry.lookup(firstID) == nil)
+            _ = consume first
+            #expect(await client.flush() == 0)
+            #expect(client.recordPool.count == 1)
+            #expect(record?.client == nil)
+            #expect(record?.ended == true)
+
+            let parent = client.startSpan(name: "parent")
+            let second = client.startSpan(name: "second", parentSpanID: parent.spanID)
+            #expect(parent.recording === record)
+            #expect(second.recording !== record)
+            #expect(record?.client === client)
+            #expect(!parent.isEnded)
+            #expect(parent.name == "parent")
+            #expect(parent.attributeList.isEmpty)
+            #expect(second.parentSpanID == parent.spanID)
+            #expect(parent.spanID != firstID)
+            #expect(parent.recording?.recordingClient === client)
+            second.end()
+            parent.end()
+            // An ended span lets go of its client; a call on it is still counted.
+            #expect(parent.recording?.recordingClient == nil)
+            parent.setAttribute("late", 1)
+            #expect(client.stats.ignoredCallsOnEndedSpans == 1)
+            #expect(await client.flush() == 0)
+            #expect(exporter.spans.map(\.name) == ["first", "second", "parent"])
+            #expect(exporter.spans[0].attributes == ["a": 1])
+            #expect(exporter.spans[2].attributes.isEmpty)
+            #expect(exporter.spans[1].parentSpanID == exporter.spans[2].spanID)
+            // The handles still hold their records, so only the first export's record went back.
+            #expect(client.recordPool.count == 0)
+            _ = await client.shutdown()
+        }
+        // Nothing pooled holds the client: it goes away with its last reference.
+        #expect(weakClient == nil)
+
+        // Nor does a queued span: a client dropped with ended spans still waiting for export goes away too.
+        weak var weakQueued: NoveumClient?
+        do {
+            let (client, _) = try makeCopyingClient(batchSize: 100)
+            weakQueued = client
+            for index in 0..<3 { client.startSpan(name: "queued-\(index)").end() }
+            #expect(client.stats.spansEnded == 3)
+        }
+        #expect(weakQueued == nil)
     }
 
     @Test("a sampled-out span reads no clock and keeps no state, and the counters still add up")

@@ -23,6 +23,8 @@ public final class NoveumClient: Sendable {
     let sampler: Sampler
     let tailSampler: TailSampler?
     let pipelines: [ExportPipeline]
+    /// The only pipeline, when there is exactly one (the usual case): ending a span then touches no array.
+    private let onlyPipeline: ExportPipeline?
     let counters = ClientCounters()
     let registry = SpanRegistry()
     /// Exported spans' records, for new spans to reuse.
@@ -85,6 +87,7 @@ public final class NoveumClient: Sendable {
             return ExportPipeline(
                 exporter: exporter, settings: settings, logger: configuration.logger, recordPool: recordPool)
         }
+        self.onlyPipeline = pipelines.count == 1 ? pipelines[0] : nil
         for pipeline in pipelines {
             let context = ExporterContext(
                 settings: settings, resource: resource, logger: configuration.logger,
@@ -215,15 +218,11 @@ public final class NoveumClient: Sendable {
             list = merged
         }
         let startTime = startTimeNanos ?? WallClock.nanosecondsSinceEpoch()
-        let record = recordPool.record(
-            context: context, parentSpanID: parent?.context.spanID,
-            parentIsRemote: parent?.context.isRemote ?? false, name: name, kind: kind, startTimeNanos: startTime,
-            attributes: list)
         return NoveumSpan(
-            RecordingSpan(
+            recordPool.record(
                 context: context, parentSpanID: parent?.context.spanID,
-                parentIsRemote: parent?.context.isRemote ?? false, kind: kind, startTimeNanos: startTime,
-                record: record, client: self, baseContext: baseContext,
+                parentIsRemote: parent?.context.isRemote ?? false, name: name, kind: kind, startTimeNanos: startTime,
+                attributes: list, client: self, baseContext: baseContext,
                 contextSpanAtStart: contextSpan?.spanContext.spanID))
     }
 
@@ -237,6 +236,10 @@ public final class NoveumClient: Sendable {
             for kept in keep {
                 for pipeline in pipelines { pipeline.enqueue(kept) }
             }
+            return
+        }
+        if let onlyPipeline {
+            onlyPipeline.enqueue(span)
             return
         }
         guard let last = pipelines.last else { return }

@@ -93,8 +93,9 @@ struct SpanOrigin {
     @usableFromInline
     static var current: SpanOrigin { SpanOrigin(context: InstrumentationContext.current) }
 
-    /// The client the static API uses here: the active span's own client, else ``NoveumTrace/client`` (also when
-    /// the active span records nothing: its children record nothing whichever client starts them).
+    /// The client the static API uses here: the active span's own client, else ``NoveumTrace/client``: when the
+    /// active span records nothing (its children record nothing whichever client starts them), and when it has
+    /// already ended (a task that outlives its parent's closure; its record no longer holds the client).
     @usableFromInline
     var client: NoveumClient { active?.recordingClient ?? NoveumTrace.client }
 }

@@ -8,7 +8,7 @@ import Synchronization
 /// state to be weakly referenced, are found through ``SampledOutSpanRegistry``.
 final class SpanRegistry: Sendable {
     private struct WeakSpan {
-        weak var span: RecordingSpan?
+        weak var span: SpanRecord?
     }
 
     private final class Shard: Sendable {
@@ -20,7 +20,7 @@ final class SpanRegistry: Sendable {
     @inline(__always)
     private func shard(_ id: UInt64) -> Shard { shards[Int(id & 15)] }
 
-    func insert(_ span: RecordingSpan) {
+    func insert(_ span: SpanRecord) {
         let id = span.spanContext.spanID.rawValue
         shard(id).entries.withLock { entries in
             entries.spans[id] = WeakSpan(span: span)
@@ -35,7 +35,7 @@ final class SpanRegistry: Sendable {
         _ = shard(id.rawValue).entries.withLock { $0.spans.removeValue(forKey: id.rawValue) }
     }
 
-    func lookup(_ id: SpanID) -> RecordingSpan? {
+    func lookup(_ id: SpanID) -> SpanRecord? {
         shard(id.rawValue).entries.withLock { $0.spans[id.rawValue]?.span }
     }
 }

@@ -23,11 +23,11 @@ public struct NoveumSpan: Sendable {
     /// The trace id, span id, sampling flag and trace state.
     public let spanContext: SpanContext
     /// The state of a recording span, shared by every copy of the handle; nil when the trace was sampled out.
-    let recording: RecordingSpan?
+    let recording: SpanRecord?
     /// The rest of a span that records nothing; a placeholder for a recording span.
     let unrecorded: NonRecordingSpan
 
-    init(_ span: RecordingSpan) {
+    init(_ span: SpanRecord) {
         spanContext = span.spanContext
         recording = span
         unrecorded = .recording
@@ -77,16 +77,16 @@ public struct NoveumSpan: Sendable {
     }
 
     /// The span's name; empty for a span that records nothing (its trace was sampled out), which keeps only its ids.
-    public var name: String { recording?.name ?? "" }
+    public var name: String { recording?.read(\.name) ?? "" }
 
     /// Whether the span has ended. Always false for a span that records nothing, which keeps no state.
-    public var isEnded: Bool { recording?.isEnded ?? false }
+    public var isEnded: Bool { recording?.read(\.ended) ?? false }
 
     /// The status set so far.
-    public var status: Status { recording?.status ?? .unset }
+    public var status: Status { recording?.read(\.status) ?? .unset }
 
     /// A snapshot of the attributes set so far.
-    public var attributeList: AttributeList { recording?.attributes ?? AttributeList() }
+    public var attributeList: AttributeList { recording?.read(\.attributes) ?? AttributeList() }
 
     /// The W3C `traceparent` value for this span, to send to another service by hand.
     public var traceparent: String { TraceParent.format(spanContext) }
@@ -107,8 +107,7 @@ public struct NoveumSpan: Sendable {
     /// Sets one attribute. A nil optional sets nothing.
     public func setAttribute(_ key: String, _ value: some AttributeValueConvertible) {
         guard let span = recording, let attribute = value.attributeValue else { return }
-        let limit = span.client.limits.maxAttributes
-        span.mutate { $0.set(key, attribute, limit: limit) }
+        span.mutate { $0.set(key, attribute, limit: $0.limits.maxAttributes) }
     }
 
     /// Sets several attributes from a dictionary literal that may mix `Int`, `Double`, `Bool`, `String`,
@@ -125,8 +124,8 @@ public struct NoveumSpan: Sendable {
     /// Sets every attribute of `attributes`.
     public func setAttributes(_ attributes: AttributeList) {
         guard let span = recording else { return }
-        let limit = span.client.limits.maxAttributes
         span.mutate { state in
+            let limit = state.limits.maxAttributes
             for element in attributes.storage { state.set(element.key, element.value, limit: limit) }
         }
     }
@@ -134,8 +133,8 @@ public struct NoveumSpan: Sendable {
     /// Replaces all attributes (swift-distributed-tracing's `attributes` setter).
     func replaceAttributes(_ attributes: AttributeList) {
         guard let span = recording else { return }
-        let limit = span.client.limits.maxAttributes
         span.mutate { state in
+            let limit = state.limits.maxAttributes
             state.attributes = AttributeList()
             for element in attributes.storage { state.set(element.key, element.value, limit: limit) }
         }
@@ -163,9 +162,8 @@ public struct NoveumSpan: Sendable {
     /// Adds an event built by hand.
     public func addEvent(_ event: Event) {
         guard let span = recording else { return }
-        let limit = span.client.limits.maxEvents
         span.mutate { state in
-            if state.events.count < limit {
+            if state.events.count < state.limits.maxEvents {
                 state.events.append(event)
             } else {
                 state.droppedEventCount += 1
@@ -177,9 +175,8 @@ public struct NoveumSpan: Sendable {
     public func addLink(_ context: SpanContext, attributes: [String: any AttributeValueConvertible] = [:]) {
         guard let span = recording else { return }
         let link = Link(context: context, attributes: AttributeList(attributes))
-        let limit = span.client.limits.maxLinks
         span.mutate { state in
-            if state.links.count < limit { state.links.append(link) }
+            if state.links.count < state.limits.maxLinks { state.links.append(link) }
         }
     }
 
@@ -194,8 +191,8 @@ public struct NoveumSpan: Sendable {
         eventAttributes["exception.message"] = .string(info.message)
         eventAttributes.merge(attributes)
         let event = Event(name: "exception", timeNanos: WallClock.nanosecondsSinceEpoch(), attributes: eventAttributes)
-        let limits = span.client.limits
         span.mutate { state in
+            let limits = state.limits
             state.exception = info
             state.set("exception.type", .string(info.type), limit: limits.maxAttributes)
             state.set("exception.message", .string(info.message), limit: limits.maxAttributes)

@@ -1,15 +1,24 @@
+import Synchronization
 import Tracing
 
-/// The storage of one span's record, shared by the live ``NoveumSpan`` that fills it and the ``SpanData`` values
-/// that carry it to exporters.
+/// One span's record: the live state of a recording span while it is open, and what exporters read once it ends.
 ///
-/// A span writes its record only while open, under the span's lock; ending the span publishes the record to the
-/// export queue (through the queue's lock) and the span never writes it again. From then on it is read-only
-/// and shared without copying: ending a span hands one reference to each exporter's queue. A `SpanData` that is
-/// changed (by the redaction stage, or by an exporter) copies the record first unless it holds the only
-/// reference, so a value never changes under another holder.
-final class SpanRecord: @unchecked Sendable {
-    @exclusivity(unchecked) var context: SpanContext
+/// A ``NoveumSpan`` of a sampled trace (or of a tail-sampling candidate) refers to its record; copies of the
+/// handle share it. While the span is open, its values change only under ``lock`` and only while ``ended`` is
+/// false. Ending the span publishes the record to the export queues (through the queues' locks) and the span never
+/// writes it again: from then on it is read-only and shared without copying, one reference per exporter. A
+/// ``SpanData`` that is changed (by the redaction stage, or by an exporter) copies the record first unless it holds
+/// the only reference, so a value never changes under another holder.
+///
+/// One object per span, and usually a recycled one: once its batch is exported and nothing else holds it (the app
+/// dropped its handle, no exporter kept it), ``SpanRecordPool`` takes the record back for the next span, so a
+/// span without attributes usually allocates nothing.
+///
+/// A live record that is released without being ended ends itself: a copy is exported with
+/// `noveum.span.abandoned = true` and counted in ``NoveumStats/spansAbandoned``, so a forgotten `finishSpan` loses
+/// no data.
+@usableFromInline
+final class SpanRecord: BoundSpan, @unchecked Sendable {
     @exclusivity(unchecked) var parentSpanID: SpanID?
     @exclusivity(unchecked) var parentIsRemote: Bool
     @exclusivity(unchecked) var name: String
@@ -25,6 +34,28 @@ final class SpanRecord: @unchecked Sendable {
     @exclusivity(unchecked) var droppedAttributeCount: Int
     @exclusivity(unchecked) var droppedEventCount: Int
 
+    // The live span's state. A record built as data (``SpanData``'s initialiser, a copy) has no client and is
+    // ended from the start.
+
+    /// The client that records the span, held while the span is open (an open span keeps its client alive, so
+    /// that ending it always reaches the export queues). Ending the span sets it to nil: a record in a queue, the
+    /// pool or an exporter must not keep alive the client that owns them. Read and written only under ``lock``,
+    /// or with exclusive access (initialisation, reuse, deinit).
+    @exclusivity(unchecked) var client: NoveumClient?
+    /// The counters of the client that recorded the span, kept after its end to count calls on an ended span.
+    /// They hold nothing, so keeping them creates no cycle. Written only with exclusive access.
+    @exclusivity(unchecked) var counters: ClientCounters?
+    /// The context this span was started in, for swift-distributed-tracing's `Span.context`.
+    @exclusivity(unchecked) var baseContext: InstrumentationContext?
+    /// Guards every value while the span is open, with ``ended`` and ``isRegistered``: one atomic word inside the
+    /// record, so a span needs no lock set-up.
+    let lock = SpinLock()
+    /// Whether the span has ended; its record is read-only from then on.
+    @exclusivity(unchecked) var ended: Bool
+    /// Whether the span is in its client's ``SpanRegistry``.
+    @exclusivity(unchecked) var isRegistered = false
+
+    /// A record built as data: ended, with no client.
     init(
         context: SpanContext, parentSpanID: SpanID?, parentIsRemote: Bool, name: String, kind: SpanKind,
         startTimeNanos: UInt64, endTimeNanos: UInt64 = 0, status: NoveumSpan.Status = .unset,
@@ -32,7 +63,6 @@ final class SpanRecord: @unchecked Sendable {
         links: [NoveumSpan.Link] = [], exception: NoveumSpan.ExceptionInfo? = nil, droppedAttributeCount: Int = 0,
         droppedEventCount: Int = 0
     ) {
-        self.context = context
         self.parentSpanID = parentSpanID
         self.parentIsRemote = parentIsRemote
         self.name = name
@@ -47,77 +77,62 @@ final class SpanRecord: @unchecked Sendable {
         self.exception = exception
         self.droppedAttributeCount = droppedAttributeCount
         self.droppedEventCount = droppedEventCount
+        self.ended = true
+        super.init(spanContext: context, contextSpanAtStart: nil, isRecording: true)
     }
 
-    /// A new record with the same values.
-    func copy() -> SpanRecord {
-        SpanRecord(
-            context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, name: name, kind: kind,
-            startTimeNanos: startTimeNanos, endTimeNanos: endTimeNanos, status: status, statusMessage: statusMessage,
-            attributes: attributes, events: events, links: links, exception: exception,
-            droppedAttributeCount: droppedAttributeCount, droppedEventCount: droppedEventCount)
-    }
-
-    /// Prepares an exported record for ``SpanRecordPool``: drops what is large (events, links, an exception,
-    /// many attributes, and any name, key, value or message over ``reusedValueBytes``) and leaves the rest for
-    /// ``reinitialize(context:parentSpanID:parentIsRemote:name:kind:startTimeNanos:attributes:)`` to overwrite.
-    /// A usual record is only read here, so its memory stays cached on the app's core, which writes it next. Only
-    /// for a record nothing else references.
-    func shedForReuse() {
-        if !events.isEmpty { events = [] }
-        if !links.isEmpty { links = [] }
-        if exception != nil { exception = nil }
-        if let message = statusMessage, message.utf8.count > Self.reusedValueBytes { statusMessage = nil }
-        if name.utf8.count > Self.reusedValueBytes { name = "" }
-        if attributes.storage.capacity > Self.reusedAttributeCapacity {
-            attributes = AttributeList()
-            return
-        }
-        for element in attributes.storage {
-            let small: Bool
-            switch element.value {
-            case .string(let text): small = text.utf8.count <= Self.reusedValueBytes
-            case .int, .double, .bool: small = true
-            default: small = false
-            }
-            if !small || element.key.utf8.count > Self.reusedValueBytes {
-                attributes.storage.removeAll(keepingCapacity: true)
-                return
-            }
-        }
-    }
-
-    /// The largest attribute storage a recycled record keeps.
-    static let reusedAttributeCapacity = 16
-    /// The longest name, attribute key, string value or status message a recycled record keeps until it is reused.
-    static let reusedValueBytes = 256
-
-    /// Makes a recycled record (``shedForReuse()``) the record of a new span, as the initialiser would.
-    @inline(__always)
-    func reinitialize(
+    /// The record of a span that starts now: open, recorded by `client`.
+    init(
         context: SpanContext, parentSpanID: SpanID?, parentIsRemote: Bool, name: String, kind: SpanKind,
-        startTimeNanos: UInt64, attributes: AttributeList
+        startTimeNanos: UInt64, attributes: AttributeList, client: NoveumClient, baseContext: InstrumentationContext?,
+        contextSpanAtStart: SpanID?
     ) {
-        self.context = context
         self.parentSpanID = parentSpanID
         self.parentIsRemote = parentIsRemote
         self.name = name
         self.kind = kind
         self.startTimeNanos = startTimeNanos
-        endTimeNanos = 0
-        status = .unset
-        statusMessage = nil
-        exception = nil
-        if !events.isEmpty { events = [] }
-        if !links.isEmpty { links = [] }
-        droppedAttributeCount = 0
-        droppedEventCount = 0
-        // An empty list keeps the storage this record already has.
-        if attributes.storage.isEmpty {
-            self.attributes.storage.removeAll(keepingCapacity: true)
-        } else {
-            self.attributes = attributes
-        }
+        self.endTimeNanos = 0
+        self.status = .unset
+        self.statusMessage = nil
+        self.attributes = attributes
+        self.events = []
+        self.links = []
+        self.exception = nil
+        self.droppedAttributeCount = 0
+        self.droppedEventCount = 0
+        self.client = client
+        self.counters = client.counters
+        self.baseContext = baseContext
+        self.ended = false
+        super.init(spanContext: context, contextSpanAtStart: contextSpanAtStart, isRecording: true)
+    }
+
+    deinit {
+        // Nothing else holds the record any more (a deinit has exclusive access), so no lock is needed: the open
+        // check is all that nearly every record pays here. An abandoned span cannot hand itself to the queues from
+        // its deinit, so it exports a copy.
+        guard !ended, let client else { return }
+        ended = true
+        client.counters.spansAbandoned.add(1, ordering: .relaxed)
+        endTimeNanos = max(WallClock.nanosecondsSinceEpoch(), startTimeNanos, 1)
+        set("noveum.span.abandoned", .bool(true), limit: Int.max)
+        client.spanEnded(SpanData(record: copy()))
+    }
+
+    /// The trace id, span id, sampling flag and trace state.
+    var context: SpanContext {
+        get { spanContext }
+        set { spanContext = newValue }
+    }
+
+    /// A new record with the same values, built as data (ended, no client).
+    func copy() -> SpanRecord {
+        SpanRecord(
+            context: spanContext, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, name: name, kind: kind,
+            startTimeNanos: startTimeNanos, endTimeNanos: endTimeNanos, status: status, statusMessage: statusMessage,
+            attributes: attributes, events: events, links: links, exception: exception,
+            droppedAttributeCount: droppedAttributeCount, droppedEventCount: droppedEventCount)
     }
 
     /// Sets `key`, replacing its value if present; counts the attribute as dropped when `limit` is reached.
