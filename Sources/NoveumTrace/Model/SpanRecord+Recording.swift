@@ -26,21 +26,20 @@ extension SpanRecord {
     /// `succeeded` sets status `ok` unless another was set. The record is not copied: the export queues get
     /// references to it, and the span never writes it again.
     func finish(atNanos time: UInt64, succeeded: Bool) {
-        enum Outcome { case ended, endedRegistered, alreadyEnded }
         // The record lets go of its client as it ends: queued, pooled or kept by an exporter, it must not keep
-        // alive the client that owns those queues.
-        let (outcome, client) = lock.withLock { () -> (Outcome, NoveumClient?) in
-            guard !ended else { return (.alreadyEnded, nil) }
+        // alive the client that owns those queues. No client means the span had ended already.
+        let (client, registered) = lock.withLock { () -> (NoveumClient?, Bool) in
+            guard !ended else { return (nil, false) }
             ended = true
             if succeeded && status == .unset { status = .ok }
             endTimeNanos = max(time, startTimeNanos, 1)
-            return (isRegistered ? .endedRegistered : .ended, self.client.take())
+            return (self.client.take(), isRegistered)
         }
         guard let client else {
             counters?.ignoredCalls.add(1, ordering: .relaxed)
             return
         }
-        if outcome == .endedRegistered { client.registry.remove(spanContext.spanID) }
+        if registered { client.registry.remove(spanContext.spanID) }
         client.spanEnded(SpanData(record: self))
     }
 
