@@ -179,6 +179,32 @@ struct ClosureTests {
         #expect(otherExporter.spans.map(\.name).sorted() == ["execute_tool nested", "other-root"])
     }
 
+    @Test("a task that outlives its parent's closure starts spans through the scoped client, in the parent's trace")
+    func taskOutlivingItsParent() async throws {
+        let (client, exporter) = try makeClient()
+        let (other, otherExporter) = try makeClient()
+        let (parentEnded, signal) = AsyncStream<Void>.makeStream()
+        await NoveumTrace.withClient(client) {
+            let late = other.traceOperation("parent") { _ in
+                Task {
+                    for await _ in parentEnded { break }
+                    NoveumTrace.traceTool("late") { _ in }
+                }
+            }
+            signal.yield()
+            await late.value
+        }
+        await client.flush()
+        await other.flush()
+        let parent = try #require(otherExporter.spans.first)
+        #expect(otherExporter.spans.map(\.name) == ["parent"])
+        // The ended parent's record no longer holds `other`: the static API falls back to the scoped client.
+        let child = try #require(exporter.spans.first)
+        #expect(exporter.spans.map(\.name) == ["execute_tool late"])
+        #expect(child.parentSpanID == parent.spanID)
+        #expect(child.traceID == parent.traceID)
+    }
+
     @Test("closures run normally without initialize, recording nothing")
     func withoutInitialize() throws {
         let value = NoveumTrace.client === NoveumClient.disabled
