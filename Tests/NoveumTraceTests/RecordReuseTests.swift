@@ -219,11 +219,9 @@ struct RecordReuseTests {
             let first = client.startSpan(name: "first", attributes: ["a": 1])
             // Weak, so that the test's own reference does not keep the record from being reused.
             weak let record = first.recording
-            let firstID = first.spanID  // registers it for lookup
+            let firstID = first.spanContext.spanID
             #expect(record != nil)
-            #expect(client.registry.lookup(firstID) === record)
             first.end()
-            #expect(client.registry.lookup(firstID) == nil)
             _ = consume first
             #expect(await client.flush() == 0)
             #expect(client.recordPool.count == 1)
@@ -231,7 +229,8 @@ struct RecordReuseTests {
             #expect(record?.ended == true)
 
             let parent = client.startSpan(name: "parent")
-            let second = client.startSpan(name: "second", parentSpanID: parent.spanID)
+            let second = client.startSpan(name: "second", parentSpanID: parent.spanID)  // registers the parent
+            #expect(client.registry.lookup(parent.spanID) === record)
             #expect(parent.recording === record)
             #expect(second.recording !== record)
             #expect(record?.client === client)
@@ -243,6 +242,7 @@ struct RecordReuseTests {
             #expect(parent.recording?.recordingClient === client)
             second.end()
             parent.end()
+            #expect(client.registry.lookup(parent.spanID) == nil)
             // An ended span lets go of its client; a call on it is still counted.
             #expect(parent.recording?.recordingClient == nil)
             parent.setAttribute("late", 1)
@@ -268,6 +268,20 @@ struct RecordReuseTests {
             #expect(client.stats.spansEnded == 3)
         }
         #expect(weakQueued == nil)
+    }
+
+    @Test("a span whose id was handed out is not pooled: its registry entry gave it a side table")
+    func registeredNotPooled() async throws {
+        let (client, exporter) = try makeCopyingClient(batchSize: 100)
+        do {
+            let span = client.startSpan(name: "registered")
+            #expect(client.registry.lookup(span.spanID) != nil)
+            span.end()
+        }
+        client.startSpan(name: "plain").end()
+        #expect(await client.flush() == 0)
+        #expect(exporter.spans.map(\.name) == ["registered", "plain"])
+        #expect(client.recordPool.count == 1)
     }
 
     @Test("a sampled-out span reads no clock and keeps no state, and the counters still add up")

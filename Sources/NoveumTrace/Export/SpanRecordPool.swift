@@ -12,7 +12,7 @@ import Tracing
 /// attributes allocates nothing.
 ///
 /// A record is reused only when its reference is unique, so a record that an exporter, a test or the app still
-/// holds is never touched. The export side only reads a usual record (its memory then stays in the app core's
+/// holds is never touched; nor is one whose span was registered for lookup by id (``SpanRecord/wasRegistered``). The export side only reads a usual record (its memory then stays in the app core's
 /// cache for the next span to overwrite) and drops what is large: events, links, an exception, more than 16
 /// attributes, and any name, key, value or message over 256 bytes. So the pool holds at most `capacity` records
 /// of a bounded size (under 9 KB each); records beyond it are released as before.
@@ -70,6 +70,8 @@ final class SpanRecordPool: Sendable {
                 // The last other holder (the app's handle) let go with a releasing decrement; this pairs with it,
                 // so everything that holder did with the record happens before the writes below.
                 atomicMemoryFence(ordering: .acquiring)
+                // A record that was registered for lookup carries a side table (see `wasRegistered`).
+                if buffer[index].record.wasRegistered { continue }
                 buffer[index].record.shedForReuse()
                 reusable.append(buffer[index].record)
             }

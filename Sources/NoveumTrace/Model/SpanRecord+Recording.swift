@@ -48,6 +48,7 @@ extension SpanRecord {
         lock.withLock {
             guard !isRegistered, !ended, let client else { return }
             isRegistered = true
+            wasRegistered = true
             client.registry.insert(self)
         }
     }
