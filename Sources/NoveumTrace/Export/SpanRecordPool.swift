@@ -12,10 +12,11 @@ import Tracing
 /// attributes allocates nothing.
 ///
 /// A record is reused only when its reference is unique, so a record that an exporter, a test or the app still
-/// holds is never touched; nor is one whose span was registered for lookup by id (``SpanRecord/wasRegistered``). The export side only reads a usual record (its memory then stays in the app core's
-/// cache for the next span to overwrite) and drops what is large: events, links, an exception, more than 16
-/// attributes, and any name, key, value or message over 256 bytes. So the pool holds at most `capacity` records
-/// of a bounded size (under 9 KB each); records beyond it are released as before.
+/// holds is never touched; nor is one whose span was registered for lookup by id (``SpanRecord/isRegistered``).
+/// The export side only reads a usual record (its memory then stays in the app core's cache for the next span to
+/// overwrite) and drops what is large: events, links, an exception, more than 16 attributes, and any name, key,
+/// value or message over 256 bytes. So the pool holds at most `capacity` records of a bounded size (under 9 KB
+/// each); records beyond it are released as before.
 final class SpanRecordPool: Sendable {
     /// Records ready for reuse; guarded by `lock`.
     @exclusivity(unchecked) private nonisolated(unsafe) var records: [SpanRecord] = []
@@ -70,8 +71,8 @@ final class SpanRecordPool: Sendable {
                 // The last other holder (the app's handle) let go with a releasing decrement; this pairs with it,
                 // so everything that holder did with the record happens before the writes below.
                 atomicMemoryFence(ordering: .acquiring)
-                // A record that was registered for lookup carries a side table (see `wasRegistered`).
-                if buffer[index].record.wasRegistered { continue }
+                // A record that was registered for lookup carries a side table (see `isRegistered`).
+                if buffer[index].record.isRegistered { continue }
                 buffer[index].record.shedForReuse()
                 reusable.append(buffer[index].record)
             }

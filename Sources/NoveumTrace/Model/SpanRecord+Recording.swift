@@ -48,7 +48,6 @@ extension SpanRecord {
         lock.withLock {
             guard !isRegistered, !ended, let client else { return }
             isRegistered = true
-            wasRegistered = true
             client.registry.insert(self)
         }
     }

@@ -70,6 +70,5 @@ extension SpanRecord {
         if counters !== client.counters { counters = client.counters }
         if let baseContext { self.baseContext = baseContext }
         ended = false
-        isRegistered = false
     }
 }

@@ -52,12 +52,10 @@ final class SpanRecord: BoundSpan, @unchecked Sendable {
     let lock = SpinLock()
     /// Whether the span has ended; its record is read-only from then on.
     @exclusivity(unchecked) var ended: Bool
-    /// Whether the span is in its client's ``SpanRegistry``.
+    /// Whether the span was registered in its client's ``SpanRegistry``; it stays true after the span ends. The
+    /// registry's weak reference gave the object a side table for the rest of its life, and every retain and
+    /// release of it then takes the runtime's slower path, so the pool lets such a record go instead of reusing it.
     @exclusivity(unchecked) var isRegistered = false
-    /// Whether the span was ever registered. The registry's weak reference gave the object a side table for the
-    /// rest of its life, and every retain and release of it then takes the runtime's slower path, so the pool
-    /// lets such a record go instead of reusing it.
-    @exclusivity(unchecked) var wasRegistered = false
 
     /// A record built as data: ended, with no client.
     init(
