@@ -84,30 +84,19 @@ final class SpanRecord: BoundSpan, @unchecked Sendable {
     }
 
     /// The record of a span that starts now: open, recorded by `client`.
-    init(
+    convenience init(
         context: SpanContext, parentSpanID: SpanID?, parentIsRemote: Bool, name: String, kind: SpanKind,
         startTimeNanos: UInt64, attributes: AttributeList, client: NoveumClient, baseContext: InstrumentationContext?,
         contextSpanAtStart: SpanID?
     ) {
-        self.parentSpanID = parentSpanID
-        self.parentIsRemote = parentIsRemote
-        self.name = name
-        self.kind = kind
-        self.startTimeNanos = startTimeNanos
-        self.endTimeNanos = 0
-        self.status = .unset
-        self.statusMessage = nil
-        self.attributes = attributes
-        self.events = []
-        self.links = []
-        self.exception = nil
-        self.droppedAttributeCount = 0
-        self.droppedEventCount = 0
+        self.init(
+            context: context, parentSpanID: parentSpanID, parentIsRemote: parentIsRemote, name: name, kind: kind,
+            startTimeNanos: startTimeNanos, attributes: attributes)
         self.client = client
         self.counters = client.counters
         self.baseContext = baseContext
+        self.contextSpanAtStart = contextSpanAtStart
         self.ended = false
-        super.init(spanContext: context, contextSpanAtStart: contextSpanAtStart, isRecording: true)
     }
 
     deinit {
