@@ -23,8 +23,6 @@ public final class NoveumClient: Sendable {
     let sampler: Sampler
     let tailSampler: TailSampler?
     let pipelines: [ExportPipeline]
-    /// The only pipeline, when there is exactly one (the usual case): ending a span then touches no array.
-    private let onlyPipeline: ExportPipeline?
     let counters = ClientCounters()
     let registry = SpanRegistry()
     /// Exported spans' records, for new spans to reuse.
@@ -87,7 +85,6 @@ public final class NoveumClient: Sendable {
             return ExportPipeline(
                 exporter: exporter, settings: settings, logger: configuration.logger, recordPool: recordPool)
         }
-        self.onlyPipeline = pipelines.count == 1 ? pipelines[0] : nil
         for pipeline in pipelines {
             let context = ExporterContext(
                 settings: settings, resource: resource, logger: configuration.logger,
@@ -238,13 +235,11 @@ public final class NoveumClient: Sendable {
             }
             return
         }
-        if let onlyPipeline {
-            onlyPipeline.enqueue(span)
-            return
-        }
-        guard let last = pipelines.last else { return }
-        for pipeline in pipelines.dropLast() { pipeline.enqueue(copy span) }
-        last.enqueue(span)
+        // By index: a slice (`dropLast()`) or `last` would retain the array and each pipeline.
+        let last = pipelines.count - 1
+        guard last >= 0 else { return }
+        for index in 0..<last { pipelines[index].enqueue(copy span) }
+        pipelines[last].enqueue(span)
     }
 
     // MARK: Flush, shutdown, stats
