@@ -15,7 +15,7 @@ struct NonRecordingSpan: Sendable {
     /// The id of the span `baseContext` carried when this span started; see ``ActiveSpan/resolve(in:)``.
     let contextSpanAtStart: SpanID?
 
-    /// The placeholder a recording span carries; its ``RecordingSpan`` holds the real values.
+    /// The placeholder a recording span carries; its ``SpanRecord`` holds the real values.
     static var recording: NonRecordingSpan {
         NonRecordingSpan(
             parentSpanID: nil, parentIsRemote: false, kind: .internal, baseContext: nil,
