@@ -55,6 +55,26 @@ struct AttributeTests {
         #expect(list.map(\.key) == ["a", "c"])
     }
 
+    @Test("a dictionary is merged in key order, nil values skipped, present keys replaced in place")
+    func dictionaryMerge() {
+        let missing: Int? = nil
+        let fresh = AttributeList(["d": 4, "b": "two", "none": missing, "a": true, "c": 3.5])
+        #expect(fresh.map(\.key) == ["a", "b", "c", "d"])
+        #expect(fresh["a"] == .bool(true) && fresh["b"] == .string("two") && fresh["c"] == .double(3.5))
+
+        var list: AttributeList = ["z": 1, "b": "x"]
+        list.merge(["y": 25, "b": "replaced", "none": missing, "a": 0])
+        #expect(list.map(\.key) == ["z", "b", "a", "y"])
+        #expect(list["b"] == .string("replaced"))
+        #expect(list["y"] == .int(25))
+
+        var single = AttributeList()
+        single.merge(["only": 1])
+        #expect(single.map(\.key) == ["only"])
+        single.merge([:])
+        #expect(single.count == 1)
+    }
+
     @Test("attributes beyond the per-span limit are dropped and counted")
     func limits() async throws {
         let (client, exporter) = try makeClient(limits: SpanLimits(maxAttributes: 3, maxEvents: 1))

@@ -72,19 +72,20 @@ public struct AttributeList: Sendable, Hashable, RandomAccessCollection, Express
             if let attribute = value.attributeValue { self[key] = attribute }
             return
         }
-        var pairs: [(key: String, value: AttributeValue)] = []
-        pairs.reserveCapacity(dictionary.count)
-        for (key, value) in dictionary {
-            if let attribute = value.attributeValue { pairs.append((key, attribute)) }
-        }
-        pairs.sort { $0.key < $1.key }
-        storage.reserveCapacity(storage.count + pairs.count)
         if storage.isEmpty {
-            // Keys of a dictionary are distinct: nothing to replace.
-            for pair in pairs { storage.append(Element(key: pair.key, value: pair.value)) }
-        } else {
-            for pair in pairs { self[pair.key] = pair.value }
+            // Keys of a dictionary are distinct, so nothing is replaced: the elements go straight into the storage
+            // and are sorted there, with no list in between.
+            storage.reserveCapacity(dictionary.count)
+            for (key, value) in dictionary {
+                if let attribute = value.attributeValue { storage.append(Element(key: key, value: attribute)) }
+            }
+            storage.sort { $0.key < $1.key }
+            return
         }
+        var added = AttributeList()
+        added.merge(dictionary)
+        storage.reserveCapacity(storage.count + added.storage.count)
+        for element in added.storage { self[element.key] = element.value }
     }
 
     /// Sets every attribute of `other`, replacing values of keys already present.
