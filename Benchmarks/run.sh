@@ -42,6 +42,13 @@ fi
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
 } > "$out/machine.md"
 
+# A busy guest slows every row, the baselines with them (runs at a load average of 1.4-1.7 on 2 cores measured
+# about twice the times of runs below 1): say so before the numbers, which the header records with the load.
+load_now="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)"
+if awk -v load="$load_now" -v cores="$(nproc)" 'BEGIN { exit !(load >= cores / 2) }'; then
+  echo "warning: load average $load_now on $(nproc) cores at the start; other work on this machine slows every row" >&2
+fi
+
 echo "== building (release)"
 swift build -c release --product noveum-memory
 
