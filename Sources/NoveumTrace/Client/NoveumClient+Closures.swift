@@ -31,7 +31,7 @@ extension NoveumClient {
         _ body: (NoveumSpan) async throws(E) -> T
     ) async throws(E) -> T {
         let span = open(template, extra: extra, from: origin)
-        let result: Result<T, E> = await ActiveSpan.binding.withValue(span.bound) {
+        let result: Result<T, E> = await ActiveSpan.binding.withValue(ActiveSpan.Binding(span.bound)) {
             do throws(E) {
                 return .success(try await body(span))
             } catch {
@@ -48,7 +48,7 @@ extension NoveumClient {
         from origin: SpanOrigin = .current, _ body: (NoveumSpan) throws(E) -> T
     ) throws(E) -> T {
         let span = open(template, extra: extra, from: origin)
-        let result: Result<T, E> = ActiveSpan.binding.withValue(span.bound) {
+        let result: Result<T, E> = ActiveSpan.binding.withValue(ActiveSpan.Binding(span.bound)) {
             do throws(E) {
                 return .success(try body(span))
             } catch {

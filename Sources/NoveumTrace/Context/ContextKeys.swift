@@ -43,13 +43,24 @@ extension InstrumentationContext {
 enum ActiveSpan {
     /// The span bound by the innermost inline closure of this task, if any.
     @usableFromInline
-    static let binding = TaskLocal<BoundSpan?>(wrappedValue: nil)
+    static let binding = TaskLocal<Binding>(wrappedValue: Binding(nil))
+
+    /// What ``binding`` holds: the span in a struct of our own rather than a bare optional. The runtime's generic
+    /// `TaskLocal.get` copies its value through the type's value witnesses; this struct's are generated here and
+    /// copy one reference, where `Optional`'s go through the payload's witnesses for its enum tag first.
+    @usableFromInline
+    struct Binding: Sendable {
+        @usableFromInline let span: BoundSpan?
+
+        @usableFromInline
+        init(_ span: BoundSpan?) { self.span = span }
+    }
 
     /// The innermost active span for code whose current context is `context`, and the context's own span.
     @inline(__always)
     static func resolve(in context: InstrumentationContext?) -> (active: BoundSpan?, contextSpan: BoundSpan?) {
         let contextSpan = context?.noveumSpan
-        if let bound = binding.get(), bound.contextSpanAtStart == contextSpan?.spanContext.spanID {
+        if let bound = binding.get().span, bound.contextSpanAtStart == contextSpan?.spanContext.spanID {
             return (bound, contextSpan)
         }
         return (contextSpan, contextSpan)
