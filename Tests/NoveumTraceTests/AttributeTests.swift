@@ -75,6 +75,22 @@ struct AttributeTests {
         #expect(single.count == 1)
     }
 
+    @Test("a span's setAttributes(dictionary) sets in key order, skips nils, replaces in place and keeps the limit")
+    func spanDictionary() async throws {
+        let (client, exporter) = try makeClient(limits: SpanLimits(maxAttributes: 4))
+        let missing: String? = nil
+        client.traceOperation("dictionary", attributes: ["m": 1]) { span in
+            span.setAttributes(["c": 3, "a": "one", "none": missing, "b": 2.5])
+            span.setAttributes(["m": 10, "z": true, "y": 0])
+        }
+        await client.flush()
+        let span = try #require(exporter.spans.first)
+        #expect(span.attributes.map(\.key) == ["m", "a", "b", "c"])
+        #expect(span.attributes["m"] == .int(10))
+        #expect(span.attributes["a"] == .string("one"))
+        #expect(span.droppedAttributeCount == 2)
+    }
+
     @Test("attributes beyond the per-span limit are dropped and counted")
     func limits() async throws {
         let (client, exporter) = try makeClient(limits: SpanLimits(maxAttributes: 3, maxEvents: 1))
