@@ -72,20 +72,34 @@ public struct AttributeList: Sendable, Hashable, RandomAccessCollection, Express
             if let attribute = value.attributeValue { self[key] = attribute }
             return
         }
-        if storage.isEmpty {
-            // Keys of a dictionary are distinct, so nothing is replaced: the elements go straight into the storage
-            // and are sorted there, with no list in between.
-            storage.reserveCapacity(dictionary.count)
-            for (key, value) in dictionary {
-                if let attribute = value.attributeValue { storage.append(Element(key: key, value: attribute)) }
+        Self.withSortedElements(of: dictionary) { elements in
+            storage.reserveCapacity(storage.count + elements.count)
+            if storage.isEmpty {
+                // Keys of a dictionary are distinct: nothing to replace.
+                storage.append(contentsOf: elements)
+            } else {
+                for element in elements { self[element.key] = element.value }
             }
-            storage.sort { $0.key < $1.key }
-            return
         }
-        var added = AttributeList()
-        added.merge(dictionary)
-        storage.reserveCapacity(storage.count + added.storage.count)
-        for element in added.storage { self[element.key] = element.value }
+    }
+
+    /// Converts the non-nil values of `dictionary` into scratch space on the stack, sorted by key so that their
+    /// order does not depend on hashing, and passes them to `body`; no list is allocated.
+    static func withSortedElements<Result>(
+        of dictionary: [String: any AttributeValueConvertible], _ body: (UnsafeMutableBufferPointer<Element>) -> Result
+    ) -> Result {
+        withUnsafeTemporaryAllocation(of: Element.self, capacity: dictionary.count) { scratch in
+            var count = 0
+            for (key, value) in dictionary {
+                guard let attribute = value.attributeValue else { continue }
+                scratch.initializeElement(at: count, to: Element(key: key, value: attribute))
+                count += 1
+            }
+            var elements = UnsafeMutableBufferPointer(rebasing: scratch[..<count])
+            elements.sort { $0.key < $1.key }
+            defer { elements.deinitialize() }
+            return body(elements)
+        }
     }
 
     /// Sets every attribute of `other`, replacing values of keys already present.

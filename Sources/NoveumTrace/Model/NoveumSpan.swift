@@ -118,22 +118,12 @@ public struct NoveumSpan: Sendable {
     /// ```
     public func setAttributes(_ attributes: [String: any AttributeValueConvertible]) {
         guard let span = recording, !attributes.isEmpty else { return }
-        // The values are converted outside the span's lock (a conversion is the caller's code) into scratch space
-        // on the stack, sorted by key so that the exported order does not depend on hashing, then set under it.
-        withUnsafeTemporaryAllocation(of: AttributeList.Element.self, capacity: attributes.count) { scratch in
-            var count = 0
-            for (key, value) in attributes {
-                guard let attribute = value.attributeValue else { continue }
-                scratch.initializeElement(at: count, to: AttributeList.Element(key: key, value: attribute))
-                count += 1
-            }
-            var elements = UnsafeMutableBufferPointer(rebasing: scratch[..<count])
-            elements.sort { $0.key < $1.key }
+        // Converted outside the span's lock (a conversion is the caller's code), then set under it.
+        AttributeList.withSortedElements(of: attributes) { elements in
             span.mutate { state in
                 let limit = state.limits.maxAttributes
                 for element in elements { state.set(element.key, element.value, limit: limit) }
             }
-            elements.deinitialize()
         }
     }
 
