@@ -63,12 +63,15 @@ extension NoveumClient {
     func open(
         _ template: SpanTemplate, extra: [String: any AttributeValueConvertible], from origin: SpanOrigin
     ) -> NoveumSpan {
-        var attributes = template.attributes
-        attributes.merge(extra)
-        let (parent, contextSpan) = ActiveSpan.parent(of: origin)
+        let (parent, contextSpanID) = ActiveSpan.parent(of: origin)
         return makeSpan(
-            name: template.name, kind: template.kind, parent: parent, attributes: attributes,
-            baseContext: origin.context, contextSpan: contextSpan)
+            name: template.name, kind: template.kind, parent: parent,
+            attributes: {
+                var attributes = template.attributes
+                attributes.merge(extra)
+                return attributes
+            },
+            baseContext: origin.context, contextSpanID: contextSpanID)
     }
 
     @inlinable

@@ -16,10 +16,10 @@ extension NoveumClient: Tracer {
         at instant: @autoclosure () -> Instant, function: String, file fileID: String, line: UInt
     ) -> NoveumSpan {
         let context = context()
-        let (parent, contextSpan) = ActiveSpan.parent(in: context)
+        let (parent, contextSpanID) = ActiveSpan.parent(in: context)
         return makeSpan(
-            name: operationName, kind: kind, parent: parent, attributes: AttributeList(), baseContext: context,
-            contextSpan: contextSpan, startTimeNanos: instant().nanosecondsSinceEpoch)
+            name: operationName, kind: kind, parent: parent, attributes: { AttributeList() }, baseContext: context,
+            contextSpanID: contextSpanID, startTimeNanos: instant().nanosecondsSinceEpoch)
     }
 
     /// The innermost active span for `context`: the span of an enclosing inline closure, or the context's own.

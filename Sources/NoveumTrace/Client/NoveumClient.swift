@@ -136,23 +136,23 @@ public final class NoveumClient: Sendable {
         name: String, parentSpanID: SpanID? = nil, kind: SpanKind = .internal,
         attributes: [String: any AttributeValueConvertible] = [:]
     ) -> NoveumSpan {
-        let list = attributes.isEmpty ? AttributeList() : AttributeList(attributes)
         guard let parentSpanID else {
-            let current = InstrumentationContext.current
-            let (parent, contextSpan) = ActiveSpan.parent(in: current)
+            let origin = SpanOrigin.current
+            let (parent, contextSpanID) = ActiveSpan.parent(of: origin)
             return makeSpan(
-                name: name, kind: kind, parent: parent, attributes: list, baseContext: current,
-                contextSpan: contextSpan)
+                name: name, kind: kind, parent: parent, attributes: { AttributeList(attributes) },
+                baseContext: origin.context, contextSpanID: contextSpanID)
         }
+        let list = attributes.isEmpty ? AttributeList() : AttributeList(attributes)
         if let parent = registry.lookup(parentSpanID) {
             return makeSpan(
-                name: name, kind: kind, parent: ParentInfo(parent), attributes: list,
-                baseContext: parent.baseContext, contextSpan: nil)
+                name: name, kind: kind, parent: ParentInfo(parent), attributes: { list },
+                baseContext: parent.baseContext, contextSpanID: nil)
         }
         if let parent = SampledOutSpanRegistry.shared.lookup(parentSpanID) {
             return makeSpan(
                 name: name, kind: kind, parent: ParentInfo(context: parent.spanContext, isRecording: false),
-                attributes: list, baseContext: parent.baseContext, contextSpan: nil)
+                attributes: { list }, baseContext: parent.baseContext, contextSpanID: nil)
         }
         counters.unresolvedParents.add(1, ordering: .relaxed)
         if !warnedUnresolvedParent.exchange(true, ordering: .relaxed) {
@@ -162,7 +162,8 @@ public final class NoveumClient: Sendable {
         }
         var unresolved = list
         unresolved["noveum.parent.unresolved"] = .string(parentSpanID.description)
-        return makeSpan(name: name, kind: kind, parent: nil, attributes: unresolved, baseContext: nil, contextSpan: nil)
+        return makeSpan(
+            name: name, kind: kind, parent: nil, attributes: { unresolved }, baseContext: nil, contextSpanID: nil)
     }
 
     /// Ends a span started with ``startSpan(name:parentSpanID:kind:attributes:)``. Ending twice is ignored.
@@ -171,13 +172,19 @@ public final class NoveumClient: Sendable {
     }
 
     /// Starts a span: picks the trace, samples, assigns ids.
+    ///
+    /// Inlined into each way of starting a span, and `attributes` is called only for a span that records (or for
+    /// sampling rules that match on attributes): a span that records nothing costs its ids, its sampling decision
+    /// and a counter.
+    @inline(__always)
     func makeSpan(
-        name: String, kind: SpanKind, parent: ParentInfo?, attributes: AttributeList,
-        baseContext: InstrumentationContext?, contextSpan: BoundSpan?, startTimeNanos: UInt64? = nil
+        name: String, kind: SpanKind, parent: ParentInfo?, attributes: () -> AttributeList,
+        baseContext: InstrumentationContext?, contextSpanID: SpanID?, startTimeNanos: UInt64? = nil
     ) -> NoveumSpan {
         let context: SpanContext
         var recording: Bool
         var appliedRate: Double?
+        var rootAttributes: AttributeList?
         if let parent {
             context = SpanContext(
                 traceID: parent.context.traceID, spanID: IDGenerator.spanID(), isSampled: parent.context.isSampled,
@@ -185,8 +192,15 @@ public final class NoveumClient: Sendable {
             recording = parent.isRecording
         } else {
             let (traceID, spanID) = IDGenerator.rootIDs()
-            let (decision, rate) = sampler.decide(traceID, name: name, attributes: attributes)
-            appliedRate = rate
+            let decision: SamplingDecision
+            if sampler.isPlainRate {
+                decision = sampler.shouldSample(traceID) ? .record : .drop
+                appliedRate = sampler.rate
+            } else {
+                let list = attributes()
+                rootAttributes = list
+                (decision, appliedRate) = sampler.decide(traceID, name: name, attributes: list)
+            }
             context = SpanContext(traceID: traceID, spanID: spanID, isSampled: decision == .record)
             recording = decision != .drop
         }
@@ -194,16 +208,16 @@ public final class NoveumClient: Sendable {
         // A span that records nothing reads no clock, has no record and allocates nothing: a value with its ids
         // for propagation.
         guard recording else {
-            counters.sampledOutAtStart.add(1, ordering: .relaxed)
+            counters.sampledOutAtStart.wrappingAdd(1, ordering: .relaxed)
             return NoveumSpan(
                 context,
                 unrecorded: NonRecordingSpan(
                     parentSpanID: parent?.context.spanID, parentIsRemote: parent?.context.isRemote ?? false,
                     kind: kind, baseContext: baseContext,
-                    contextSpanAtStart: contextSpan?.spanContext.spanID))
+                    contextSpanAtStart: contextSpanID))
         }
-        counters.recordingStarted.add(1, ordering: .relaxed)
-        var list = attributes
+        counters.recordingStarted.wrappingAdd(1, ordering: .relaxed)
+        var list = rootAttributes ?? attributes()
         if let appliedRate, appliedRate < 1 {
             list["noveum.sampling.rate"] = .double(appliedRate)
         }
@@ -220,7 +234,7 @@ public final class NoveumClient: Sendable {
                 context: context, parentSpanID: parent?.context.spanID,
                 parentIsRemote: parent?.context.isRemote ?? false, name: name, kind: kind, startTimeNanos: startTime,
                 attributes: list, client: self, baseContext: baseContext,
-                contextSpanAtStart: contextSpan?.spanContext.spanID))
+                contextSpanAtStart: contextSpanID))
     }
 
     /// Hands a finished span to every exporter's pipeline; the last queue takes `span` itself, the others a copy

@@ -38,15 +38,19 @@ class BoundSpan: @unchecked Sendable {
 final class NonRecordingSpanBox: BoundSpan, @unchecked Sendable {
     let value: NoveumSpan
 
-    init(_ span: NoveumSpan) {
+    init(_ span: NoveumSpan, contextSpanAtStart: SpanID?) {
         self.value = span
-        super.init(
-            spanContext: span.spanContext, contextSpanAtStart: span.unrecorded.contextSpanAtStart, isRecording: false)
+        super.init(spanContext: span.spanContext, contextSpanAtStart: contextSpanAtStart, isRecording: false)
     }
 }
 
 extension NoveumSpan {
     /// This span as the active-span binding holds it.
     @usableFromInline
-    var bound: BoundSpan { recording ?? NonRecordingSpanBox(self) }
+    var bound: BoundSpan {
+        switch state {
+        case .recording(let record): record
+        case .unrecorded(let span): NonRecordingSpanBox(self, contextSpanAtStart: span.contextSpanAtStart)
+        }
+    }
 }

@@ -56,27 +56,32 @@ enum ActiveSpan {
         init(_ span: BoundSpan?) { self.span = span }
     }
 
-    /// The innermost active span for code whose current context is `context`, and the context's own span.
+    /// The innermost active span for code whose current context is `context`, and the id of the context's own span.
     @inline(__always)
-    static func resolve(in context: InstrumentationContext?) -> (active: BoundSpan?, contextSpan: BoundSpan?) {
-        let contextSpan = context?.noveumSpan
-        if let bound = binding.get().span, bound.contextSpanAtStart == contextSpan?.spanContext.spanID {
-            return (bound, contextSpan)
+    static func resolve(in context: InstrumentationContext?) -> (active: BoundSpan?, contextSpanID: SpanID?) {
+        guard let contextSpan = context?.noveumSpan else {
+            // No span in the context: a bound span wins if it was started under none either.
+            guard let bound = binding.get().span, bound.contextSpanAtStart == nil else { return (nil, nil) }
+            return (bound, nil)
         }
-        return (contextSpan, contextSpan)
+        let contextSpanID = contextSpan.spanContext.spanID
+        if let bound = binding.get().span, bound.contextSpanAtStart == contextSpanID {
+            return (bound, contextSpanID)
+        }
+        return (contextSpan, contextSpanID)
     }
 
     /// The parent of a span started with `context` as its current context: the innermost active span, else a
-    /// remote parent extracted from `traceparent`; and the context's own span, which the new span records.
+    /// remote parent extracted from `traceparent`; and the id of the context's own span, which the new span records.
     @inline(__always)
-    static func parent(in context: InstrumentationContext?) -> (parent: ParentInfo?, contextSpan: BoundSpan?) {
+    static func parent(in context: InstrumentationContext?) -> (parent: ParentInfo?, contextSpanID: SpanID?) {
         parent(of: SpanOrigin(context: context))
     }
 
     /// The parent of a span started at `origin`; see ``parent(in:)``.
     @inline(__always)
-    static func parent(of origin: SpanOrigin) -> (parent: ParentInfo?, contextSpan: BoundSpan?) {
-        if let active = origin.active { return (ParentInfo(active), origin.contextSpan) }
+    static func parent(of origin: SpanOrigin) -> (parent: ParentInfo?, contextSpanID: SpanID?) {
+        if let active = origin.active { return (ParentInfo(active), origin.contextSpanID) }
         guard let context = origin.context else { return (nil, nil) }
         return (context[RemoteSpanContextKey.self].map { ParentInfo(context: $0, isRecording: $0.isSampled) }, nil)
     }
@@ -90,14 +95,14 @@ struct SpanOrigin {
     @usableFromInline let context: InstrumentationContext?
     /// The innermost active span; see ``ActiveSpan/resolve(in:)``.
     @usableFromInline let active: BoundSpan?
-    /// The span the context itself carries.
-    @usableFromInline let contextSpan: BoundSpan?
+    /// The id of the span the context itself carries.
+    @usableFromInline let contextSpanID: SpanID?
 
     /// Reads the origin for `context`.
     @usableFromInline
     init(context: InstrumentationContext?) {
         self.context = context
-        (active, contextSpan) = ActiveSpan.resolve(in: context)
+        (active, contextSpanID) = ActiveSpan.resolve(in: context)
     }
 
     /// Reads the origin of the current task.

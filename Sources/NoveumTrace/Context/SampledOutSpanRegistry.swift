@@ -9,8 +9,9 @@ import Synchronization
 /// half when full. A child started by the id of a forgotten span starts a new trace, as for any unknown id, and
 /// is counted in ``NoveumStats/unresolvedParents``.
 ///
-/// One registry, ``shared``, serves every client (span ids are unique in the process). While it is empty, ending a
-/// sampled-out span costs one relaxed atomic load.
+/// One registry, ``shared``, serves every client (span ids are unique in the process). While no registry holds an
+/// entry, ending a sampled-out span costs one relaxed atomic load of a global that the compiler lays out
+/// statically: no `swift_once` for ``shared``.
 final class SampledOutSpanRegistry: Sendable {
     /// The registry the spans use.
     static let shared = SampledOutSpanRegistry(capacityPerShard: 1_024)
@@ -46,23 +47,36 @@ final class SampledOutSpanRegistry: Sendable {
             let sequence = shard.nextSequence
             shard.nextSequence += 1
             if shard.spans.updateValue(Entry(span: span, sequence: sequence), forKey: id.rawValue) == nil {
-                count.add(1, ordering: .relaxed)
+                changeCount(by: 1)
             }
             guard shard.spans.count > capacityPerShard else { return }
             let keepFrom = sequence - UInt64(capacityPerShard / 2)
             let before = shard.spans.count
             shard.spans = shard.spans.filter { $0.value.sequence > keepFrom }
-            count.subtract(before - shard.spans.count, ordering: .relaxed)
+            changeCount(by: shard.spans.count - before)
         }
     }
 
-    /// Forgets the span with this id, if it is registered.
+    /// Forgets the span with this id from ``shared``, if it is registered.
     @inline(__always)
+    static func remove(_ id: SpanID) {
+        guard entriesInAllRegistries.load(ordering: .relaxed) > 0 else { return }
+        shared.remove(id)
+    }
+
+    /// Forgets the span with this id, if it is registered.
+    @inline(never)
     func remove(_ id: SpanID) {
         guard count.load(ordering: .relaxed) > 0 else { return }
         shard(id).withLock { shard in
-            if shard.spans.removeValue(forKey: id.rawValue) != nil { count.subtract(1, ordering: .relaxed) }
+            if shard.spans.removeValue(forKey: id.rawValue) != nil { changeCount(by: -1) }
         }
+    }
+
+    /// Adds `delta` to this registry's count and to the count of all registries.
+    private func changeCount(by delta: Int) {
+        count.wrappingAdd(delta, ordering: .relaxed)
+        entriesInAllRegistries.wrappingAdd(delta, ordering: .relaxed)
     }
 
     /// The sampled-out span registered under `id`, if any.
@@ -74,3 +88,7 @@ final class SampledOutSpanRegistry: Sendable {
     /// How many sampled-out spans are registered, for tests.
     var registeredCount: Int { count.load(ordering: .relaxed) }
 }
+
+/// How many entries all ``SampledOutSpanRegistry`` instances hold, summed: a global rather than a stored property,
+/// so that the check on every sampled-out span's end needs no `swift_once`.
+private let entriesInAllRegistries = Atomic<Int>(0)

@@ -2,17 +2,24 @@ import Synchronization
 
 /// Generates trace and span ids in user space.
 ///
-/// The generator is seeded once from the system's random source and then advances a shared 64-bit counter by a
-/// fixed odd increment, mixing each value through the SplitMix64 finaliser. That is one relaxed atomic add and a
-/// few multiplications per id (a root span's trace and span ids share one add): no system call and no lock. The mix is a bijection of the counter, so span ids are
-/// unique within a process for 2^64 spans, and the random seed keeps processes apart. The ids are well
-/// distributed, which is what ratio sampling on the trace id needs; they are not meant to be unguessable.
+/// The generator advances a shared 64-bit counter by a fixed odd increment, mixing each value through the
+/// SplitMix64 finaliser. That is one relaxed atomic add and a few multiplications per id (a root span's trace and
+/// span ids share one add): no system call and no lock. The mix is a bijection of the counter, so span ids are
+/// unique within a process for 2^64 spans, and the counter's random starting point keeps processes apart. The ids
+/// are well distributed, which is what ratio sampling on the trace id needs; they are not meant to be unguessable.
+///
+/// The counter starts at zero, which the compiler lays out statically, and the first id seeds it from the system's
+/// random source: a lazily initialised global would cost a `swift_once` check on every id.
 enum IDGenerator {
-    private static let state = Atomic<UInt64>(initialSeed())
+    /// The counter; zero until the first id seeds it.
+    private static let state = Atomic<UInt64>(0)
 
-    private static func initialSeed() -> UInt64 {
+    /// Sets the counter to a random non-zero value unless another thread already did. Every id is taken after
+    /// the caller saw a non-zero counter or ran this, so no id comes from the unseeded counter.
+    @inline(never)
+    private static func seed() {
         var rng = SystemRandomNumberGenerator()
-        return rng.next()
+        _ = state.compareExchange(expected: 0, desired: rng.next() | 1, ordering: .relaxed)
     }
 
     @inline(__always)
@@ -32,7 +39,8 @@ enum IDGenerator {
 
     @inline(__always)
     private static func step() -> UInt64 {
-        state.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+        if state.load(ordering: .relaxed) == 0 { seed() }
+        return state.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
     }
 
     /// The next non-zero 64-bit id.

@@ -14,11 +14,4 @@ struct NonRecordingSpan: Sendable {
     let baseContext: InstrumentationContext?
     /// The id of the span `baseContext` carried when this span started; see ``ActiveSpan/resolve(in:)``.
     let contextSpanAtStart: SpanID?
-
-    /// The placeholder a recording span carries; its ``SpanRecord`` holds the real values.
-    static var recording: NonRecordingSpan {
-        NonRecordingSpan(
-            parentSpanID: nil, parentIsRemote: false, kind: .internal, baseContext: nil,
-            contextSpanAtStart: nil)
-    }
 }

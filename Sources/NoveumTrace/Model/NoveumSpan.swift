@@ -22,36 +22,62 @@ import Tracing
 public struct NoveumSpan: Sendable {
     /// The trace id, span id, sampling flag and trace state.
     public let spanContext: SpanContext
-    /// The state of a recording span, shared by every copy of the handle; nil when the trace was sampled out.
-    let recording: SpanRecord?
-    /// The rest of a span that records nothing; a placeholder for a recording span.
-    let unrecorded: NonRecordingSpan
+    /// The span's record, or what a span that records nothing carries instead.
+    let state: State
+
+    /// What a handle holds besides its ``spanContext``.
+    ///
+    /// One enum rather than an optional record beside a placeholder for the sampled-out fields: the record is read
+    /// with a tag test and one retain (an optional record was copied through its run-time value witnesses, about
+    /// a hundred instructions per inline closure), and the handle has two reference-counted parts, not three.
+    enum State: Sendable {
+        /// The state of a recording span, shared by every copy of the handle.
+        case recording(SpanRecord)
+        /// The trace was sampled out (or the client has no exporter).
+        case unrecorded(NonRecordingSpan)
+    }
 
     init(_ span: SpanRecord) {
         spanContext = span.spanContext
-        recording = span
-        unrecorded = .recording
+        state = .recording(span)
     }
 
     init(_ context: SpanContext, unrecorded: NonRecordingSpan) {
         spanContext = context
-        recording = nil
-        self.unrecorded = unrecorded
+        state = .unrecorded(unrecorded)
+    }
+
+    /// The state of a recording span; nil when the trace was sampled out.
+    var recording: SpanRecord? {
+        if case .recording(let record) = state { return record }
+        return nil
     }
 
     // MARK: Identity
 
     /// The parent span's id, or nil for a root span.
     public var parentSpanID: SpanID? {
-        if let recording { return recording.parentSpanID }
-        return unrecorded.parentSpanID
+        switch state {
+        case .recording(let record): record.parentSpanID
+        case .unrecorded(let span): span.parentSpanID
+        }
     }
 
     /// Whether the parent arrived from another process.
-    public var parentIsRemote: Bool { recording?.parentIsRemote ?? unrecorded.parentIsRemote }
+    public var parentIsRemote: Bool {
+        switch state {
+        case .recording(let record): record.parentIsRemote
+        case .unrecorded(let span): span.parentIsRemote
+        }
+    }
 
     /// The kind of span: internal, client, server, producer or consumer.
-    public var kind: SpanKind { recording?.kind ?? unrecorded.kind }
+    public var kind: SpanKind {
+        switch state {
+        case .recording(let record): record.kind
+        case .unrecorded(let span): span.kind
+        }
+    }
 
     /// Start time in nanoseconds since the Unix epoch; 0 for a span that records nothing (its trace was sampled
     /// out), which reads no clock.
@@ -93,8 +119,10 @@ public struct NoveumSpan: Sendable {
 
     /// The context this span was started in.
     var baseContext: InstrumentationContext? {
-        if let recording { return recording.baseContext }
-        return unrecorded.baseContext
+        switch state {
+        case .recording(let record): record.baseContext
+        case .unrecorded(let span): span.baseContext
+        }
     }
 
     // MARK: Recording
@@ -248,9 +276,9 @@ public struct NoveumSpan: Sendable {
     @inline(__always)
     private func finish(atNanos time: UInt64?, succeeded: Bool) {
         if let recording {
-            recording.finish(atNanos: time ?? WallClock.nanosecondsSinceEpoch(), succeeded: succeeded)
+            recording.finish(atNanos: time, succeeded: succeeded)
         } else {
-            SampledOutSpanRegistry.shared.remove(spanContext.spanID)
+            SampledOutSpanRegistry.remove(spanContext.spanID)
         }
     }
 }

@@ -22,10 +22,15 @@ extension SpanRecord {
         if !applied { counters?.ignoredCalls.add(1, ordering: .relaxed) }
     }
 
-    /// Ends the span at `time` (no earlier than its start) and hands the record to the export pipelines;
-    /// `succeeded` sets status `ok` unless another was set. The record is not copied: the export queues get
-    /// references to it, and the span never writes it again.
-    func finish(atNanos time: UInt64, succeeded: Bool) {
+    /// Ends the span at `time` (now when nil; no earlier than its start) and hands the record to the export
+    /// pipelines; `succeeded` sets status `ok` unless another was set. The record is not copied: the export queues
+    /// get references to it, and the span never writes it again.
+    ///
+    /// Never inlined, and reads the clock itself: ``NoveumSpan/end()`` stays a test and a call, so that ending a
+    /// sampled-out span costs a few instructions.
+    @inline(never)
+    func finish(atNanos requestedTime: UInt64?, succeeded: Bool) {
+        let time = requestedTime ?? WallClock.nanosecondsSinceEpoch()
         // The record lets go of its client as it ends: queued, pooled or kept by an exporter, it must not keep
         // alive the client that owns those queues. No client means the span had ended already.
         let (client, registered) = lock.withLock { () -> (NoveumClient?, Bool) in
