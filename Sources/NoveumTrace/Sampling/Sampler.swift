@@ -54,6 +54,13 @@ struct Sampler: Sendable {
     @inline(__always)
     func decide(_ traceID: TraceID, name: String, attributes: AttributeList) -> (SamplingDecision, Double) {
         if isPlainRate { return (shouldSample(traceID) ? .record : .drop, policy.rate) }
+        return decideByRules(traceID, name: name, attributes: attributes)
+    }
+
+    /// ``decide(_:name:attributes:)`` when rules, a rate limit or a tail rule are configured: a call of its own, so
+    /// that the code that starts spans stays small for the plain rate.
+    @inline(never)
+    func decideByRules(_ traceID: TraceID, name: String, attributes: AttributeList) -> (SamplingDecision, Double) {
         var threshold = self.threshold
         var rate = policy.rate
         for (index, rule) in policy.rules.enumerated() where rule.matches(name: name, attributes: attributes) {
