@@ -193,9 +193,8 @@ public final class NoveumClient: Sendable {
         } else {
             let (traceID, spanID) = IDGenerator.rootIDs()
             let decision: SamplingDecision
-            if sampler.isPlainRate {
-                decision = sampler.shouldSample(traceID) ? .record : .drop
-                appliedRate = sampler.rate
+            if let plain = sampler.plainDecision(traceID) {
+                (decision, appliedRate) = plain
             } else {
                 let list = attributes()
                 rootAttributes = list

@@ -18,9 +18,6 @@ struct Sampler: Sendable {
     private let limiter: RateLimiter?
     private static let mask: UInt64 = (1 << 56) - 1
 
-    /// The rate that applies to traces no rule matches.
-    var rate: Double { policy.rate }
-
     /// Whether any rule, limit or tail rule is configured beyond a plain rate.
     let isPlainRate: Bool
 
@@ -49,18 +46,19 @@ struct Sampler: Sendable {
         Self.keeps(traceID, threshold: threshold)
     }
 
-    /// Decides for a new trace whose root span has `name` and `attributes` at its start; also returns the rate
-    /// that applied.
+    /// The decision for a new trace when only the plain rate applies, with that rate; nil when rules, a rate limit
+    /// or a tail rule are configured, which ``decide(_:name:attributes:)`` applies to the root's name and attributes.
+    /// Inlined where spans start, so that the root's attributes are built only when something needs them.
     @inline(__always)
-    func decide(_ traceID: TraceID, name: String, attributes: AttributeList) -> (SamplingDecision, Double) {
-        if isPlainRate { return (shouldSample(traceID) ? .record : .drop, policy.rate) }
-        return decideByRules(traceID, name: name, attributes: attributes)
+    func plainDecision(_ traceID: TraceID) -> (SamplingDecision, Double)? {
+        guard isPlainRate else { return nil }
+        return (shouldSample(traceID) ? .record : .drop, policy.rate)
     }
 
-    /// ``decide(_:name:attributes:)`` when rules, a rate limit or a tail rule are configured: a call of its own, so
-    /// that the code that starts spans stays small for the plain rate.
+    /// Decides for a new trace whose root span has `name` and `attributes` at its start; also returns the rate
+    /// that applied. A call of its own, so that the code inlined where spans start stays small.
     @inline(never)
-    func decideByRules(_ traceID: TraceID, name: String, attributes: AttributeList) -> (SamplingDecision, Double) {
+    func decide(_ traceID: TraceID, name: String, attributes: AttributeList) -> (SamplingDecision, Double) {
         var threshold = self.threshold
         var rate = policy.rate
         for (index, rule) in policy.rules.enumerated() where rule.matches(name: name, attributes: attributes) {
