@@ -148,29 +148,22 @@ public struct NoveumSpan: Sendable {
         guard let span = recording, !attributes.isEmpty else { return }
         // Converted outside the span's lock (a conversion is the caller's code), then set under it.
         AttributeList.withSortedElements(of: attributes) { elements in
-            span.mutate { state in
-                let limit = state.limits.maxAttributes
-                for element in elements { state.set(element.key, element.value, limit: limit) }
-            }
+            span.mutate { $0.set(contentsOf: elements) }
         }
     }
 
     /// Sets every attribute of `attributes`.
     public func setAttributes(_ attributes: AttributeList) {
         guard let span = recording else { return }
-        span.mutate { state in
-            let limit = state.limits.maxAttributes
-            for element in attributes.storage { state.set(element.key, element.value, limit: limit) }
-        }
+        span.mutate { $0.set(contentsOf: attributes.storage) }
     }
 
     /// Replaces all attributes (swift-distributed-tracing's `attributes` setter).
     func replaceAttributes(_ attributes: AttributeList) {
         guard let span = recording else { return }
         span.mutate { state in
-            let limit = state.limits.maxAttributes
             state.attributes = AttributeList()
-            for element in attributes.storage { state.set(element.key, element.value, limit: limit) }
+            state.set(contentsOf: attributes.storage)
         }
     }
 

@@ -137,4 +137,11 @@ final class SpanRecord: BoundSpan, @unchecked Sendable {
             droppedAttributeCount += 1
         }
     }
+
+    /// Sets each of `elements` in order with ``set(_:_:limit:)`` under the client's attribute limit. Call it under
+    /// the lock, as ``mutate(_:)`` does.
+    func set(contentsOf elements: some Sequence<AttributeList.Element>) {
+        let limit = limits.maxAttributes
+        for element in elements { set(element.key, element.value, limit: limit) }
+    }
 }
