@@ -143,16 +143,15 @@ public final class NoveumClient: Sendable {
                 name: name, kind: kind, parent: parent, attributes: { AttributeList(attributes) },
                 baseContext: origin.context, contextSpanID: contextSpanID)
         }
-        let list = attributes.isEmpty ? AttributeList() : AttributeList(attributes)
         if let parent = registry.lookup(parentSpanID) {
             return makeSpan(
-                name: name, kind: kind, parent: ParentInfo(parent), attributes: { list },
+                name: name, kind: kind, parent: ParentInfo(parent), attributes: { AttributeList(attributes) },
                 baseContext: parent.baseContext, contextSpanID: nil)
         }
         if let parent = SampledOutSpanRegistry.shared.lookup(parentSpanID) {
             return makeSpan(
                 name: name, kind: kind, parent: ParentInfo(context: parent.spanContext, isRecording: false),
-                attributes: { list }, baseContext: parent.baseContext, contextSpanID: nil)
+                attributes: { AttributeList(attributes) }, baseContext: parent.baseContext, contextSpanID: nil)
         }
         counters.unresolvedParents.add(1, ordering: .relaxed)
         if !warnedUnresolvedParent.exchange(true, ordering: .relaxed) {
@@ -160,10 +159,14 @@ public final class NoveumClient: Sendable {
                 "startSpan: parentSpanID names no open span of this client; starting a new trace",
                 metadata: ["parent_span_id": "\(parentSpanID)", "span": "\(name)"])
         }
-        var unresolved = list
-        unresolved["noveum.parent.unresolved"] = .string(parentSpanID.description)
         return makeSpan(
-            name: name, kind: kind, parent: nil, attributes: { unresolved }, baseContext: nil, contextSpanID: nil)
+            name: name, kind: kind, parent: nil,
+            attributes: {
+                var unresolved = AttributeList(attributes)
+                unresolved["noveum.parent.unresolved"] = .string(parentSpanID.description)
+                return unresolved
+            },
+            baseContext: nil, contextSpanID: nil)
     }
 
     /// Ends a span started with ``startSpan(name:parentSpanID:kind:attributes:)``. Ending twice is ignored.
