@@ -59,12 +59,8 @@ enum ActiveSpan {
     /// The innermost active span for code whose current context is `context`, and the id of the context's own span.
     @inline(__always)
     static func resolve(in context: InstrumentationContext?) -> (active: BoundSpan?, contextSpanID: SpanID?) {
-        guard let contextSpan = context?.noveumSpan else {
-            // No span in the context: a bound span wins if it was started under none either.
-            guard let bound = binding.get().span, bound.contextSpanAtStart == nil else { return (nil, nil) }
-            return (bound, nil)
-        }
-        let contextSpanID = contextSpan.spanContext.spanID
+        let contextSpan = context?.noveumSpan
+        let contextSpanID = contextSpan?.spanContext.spanID
         if let bound = binding.get().span, bound.contextSpanAtStart == contextSpanID {
             return (bound, contextSpanID)
         }
