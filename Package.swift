@@ -1,4 +1,17 @@
 // swift-tools-version:6.1
+// NoveumTrace for Swift: tracing for LLM and agent applications.
+//
+// The core product, `NoveumTrace`, depends on swift-distributed-tracing and swift-log alone; it carries the API,
+// the export pipeline and every exporter (Noveum, OTLP/HTTP, the console, the local spool). Each heavier
+// dependency sits behind a package trait named after what it brings. The default traits enable them all, so
+// `swift run noveum-trace demo` and a plain `.package(url:from:)` get everything; an app that writes `traits: []`
+// and names only the traits it uses resolves only the packages those traits need:
+//
+//     .package(url: "https://github.com/Noveum/noveum-trace-swift.git", from: "0.1.0", traits: ["Macros"])
+//
+// Sections, in the order a reader needs them: traits, dependencies, then targets by layer (core, exporters,
+// integrations, testing support, local tools, macros, examples, tests). Shared Swift settings are applied to every
+// target in one loop at the end.
 import CompilerPluginSupport
 import PackageDescription
 
@@ -6,76 +19,183 @@ let package = Package(
     name: "noveum-trace-swift",
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11)],
     products: [
+        // Core and exporters
         .library(name: "NoveumTrace", targets: ["NoveumTrace"]),
-        .library(name: "NoveumTraceTesting", targets: ["NoveumTraceTesting"]),
         .library(name: "NoveumTraceOTLP", targets: ["NoveumTraceOTLP"]),
+        // Integrations
+        .library(name: "NoveumTraceAsyncHTTPClient", targets: ["NoveumTraceAsyncHTTPClient"]),
         .library(name: "NoveumTraceLifecycle", targets: ["NoveumTraceLifecycle"]),
+        // Testing support
+        .library(name: "NoveumTraceTesting", targets: ["NoveumTraceTesting"]),
+        // Local tools
+        .library(name: "NoveumTraceStore", targets: ["NoveumTraceStore"]),
+        .executable(name: "noveum-trace", targets: ["NoveumTraceCommand"]),
+        // Macros
+        .library(name: "NoveumTraceMacros", targets: ["NoveumTraceMacros"]),
+        // Examples
         .executable(name: "noveum-examples", targets: ["NoveumTraceExamples"]),
     ],
+    traits: [
+        .trait(
+            name: "Macros",
+            description: "The NoveumTraceMacros product: @Trace, @TraceLLM, @TraceAgent, @TraceTool, @TraceRetrieval (swift-syntax)."),
+        .trait(
+            name: "LocalStore",
+            description: "The NoveumTraceStore product: the local SQLite store of traces (GRDB)."),
+        .trait(
+            name: "CLI",
+            description: "The noveum-trace command and its local web viewer (swift-argument-parser, Hummingbird).",
+            enabledTraits: ["LocalStore"]),
+        .trait(
+            name: "AsyncHTTPClient",
+            description: "The NoveumTraceAsyncHTTPClient product: LLM calls captured at AsyncHTTPClient's level."),
+        .trait(
+            name: "ServiceLifecycle",
+            description: "The NoveumTraceLifecycle product: the client run as a swift-service-lifecycle Service."),
+        .default(enabledTraits: ["Macros", "LocalStore", "CLI", "AsyncHTTPClient", "ServiceLifecycle"]),
+    ],
     dependencies: [
+        // Core
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
-        // Hummingbird: tests and the local viewer (`noveum-trace serve`); AsyncHTTPClient: tests and HTTP-level capture.
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Traits: AsyncHTTPClient, ServiceLifecycle, LocalStore, CLI (Hummingbird is also a test server)
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Trait: Macros. Every swift-syntax from 600 (Swift 6.0) through 603 builds the macros; CI builds them
+        // against the oldest (Tests/SwiftSyntaxFloor).
+        .package(url: "https://github.com/swiftlang/swift-syntax.git", "600.0.0"..<"604.0.0"),
+        // Tests only: the OTLP reference messages, property-based tests
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
+        // MARK: Core
+
+        // The API, the span model, context, sampling, the export pipeline and its exporters (Noveum JSON, OTLP/HTTP,
+        // console, local spool), LLM conventions, usage and cost, redaction, HTTP capture over URLSession, and the
+        // swift-distributed-tracing `Tracer`.
         .target(
             name: "NoveumTrace",
             dependencies: [
                 "CNoveumZlib",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            resources: [.process("Resources")]
+            ]
         ),
-        // zlib (gzip request bodies): the system library, `zlib1g-dev` on Debian/Ubuntu, part of the SDK on
-        // Apple platforms.
+        // zlib, for gzip request bodies: the system library (`zlib1g-dev` on Debian and Ubuntu, part of the SDK on
+        // Apple platforms).
         .target(
             name: "CNoveumZlib",
             linkerSettings: [.linkedLibrary("z")]
         ),
+
+        // MARK: Exporters
+
+        // The OTLP exporter lives in the core; this module re-exports it so `import NoveumTraceOTLP` keeps working.
         .target(
-            name: "NoveumTraceTesting",
+            name: "NoveumTraceOTLP",
             dependencies: ["NoveumTrace"]
         ),
+
+        // MARK: Integrations
+
+        // LLM calls captured at the HTTP level for code that uses AsyncHTTPClient.
+        .target(
+            name: "NoveumTraceAsyncHTTPClient",
+            dependencies: [
+                "NoveumTrace",
+                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["AsyncHTTPClient"])),
+            ]
+        ),
+        // The client as a swift-service-lifecycle `Service`: flushed and shut down with the app.
         .target(
             name: "NoveumTraceLifecycle",
             dependencies: [
                 "NoveumTrace",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["ServiceLifecycle"])),
             ]
         ),
+
+        // MARK: Testing support
+
+        // `InMemoryExporter`: the spans a test produced, exactly as exported.
         .target(
-            name: "NoveumTraceOTLP",
+            name: "NoveumTraceTesting",
+            dependencies: ["NoveumTrace"]
+        ),
+
+        // MARK: Local tools
+
+        // The local SQLite store: ingests the spool the core's `LocalSpoolExporter` writes, and answers queries.
+        .target(
+            name: "NoveumTraceStore",
             dependencies: [
                 "NoveumTrace",
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                .product(name: "Tracing", package: "swift-distributed-tracing"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["LocalStore"])),
             ]
         ),
+        // The `noveum-trace` command's logic (`demo`, `list`, `show`, `tail`, `stats`, `export`, `prune`, `serve`)
+        // and the local web viewer, as a library so tests run it in-process.
+        .target(
+            name: "NoveumTraceCLI",
+            dependencies: [
+                "NoveumTrace",
+                "NoveumTraceStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser", condition: .when(traits: ["CLI"])),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["CLI"])),
+            ]
+        ),
+        .executableTarget(
+            name: "NoveumTraceCommand",
+            dependencies: ["NoveumTraceCLI"]
+        ),
+
+        // MARK: Macros
+
+        // `@Trace`, `@TraceLLM`, `@TraceAgent`, `@TraceTool`, `@TraceRetrieval`: the declarations, and the
+        // compiler plugin that expands them.
+        .target(
+            name: "NoveumTraceMacros",
+            dependencies: ["NoveumTrace", "NoveumTraceMacrosPlugin"]
+        ),
+        .macro(
+            name: "NoveumTraceMacrosPlugin",
+            dependencies: [
+                .product(name: "SwiftSyntax", package: "swift-syntax", condition: .when(traits: ["Macros"])),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax", condition: .when(traits: ["Macros"])),
+                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax", condition: .when(traits: ["Macros"])),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax", condition: .when(traits: ["Macros"])),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax", condition: .when(traits: ["Macros"])),
+            ]
+        ),
+
+        // MARK: Examples
+
+        // The product document's examples, runnable: `swift run noveum-examples`.
         .executableTarget(
             name: "NoveumTraceExamples",
             dependencies: ["NoveumTrace"],
             path: "Examples/FlexibleTracing"
         ),
+
+        // MARK: Tests
+
+        // What the test targets share: the OTLP protobuf messages (generated once, committed) that decode what the
+        // exporter sends.
+        .target(
+            name: "NoveumTraceTestSupport",
+            dependencies: [
+                "NoveumTrace",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/NoveumTraceTestSupport"
+        ),
         .testTarget(
             name: "NoveumTraceTests",
             dependencies: ["NoveumTrace", "NoveumTraceTesting"]
-        ),
-        .testTarget(
-            name: "NoveumTraceInteropTests",
-            dependencies: [
-                "NoveumTrace",
-                "NoveumTraceTesting",
-                "NoveumTraceLifecycle",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
         ),
         .testTarget(
             name: "NoveumTraceExportTests",
@@ -89,145 +209,82 @@ let package = Package(
         .testTarget(
             name: "NoveumTraceOTLPTests",
             dependencies: [
+                "NoveumTrace",
                 "NoveumTraceOTLP",
+                "NoveumTraceTesting",
+                "NoveumTraceTestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        .testTarget(
+            name: "NoveumTraceCaptureTests",
+            dependencies: [
                 "NoveumTrace",
                 "NoveumTraceTesting",
+                "NoveumTraceAsyncHTTPClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "NoveumTraceInteropTests",
+            dependencies: [
+                "NoveumTrace",
+                "NoveumTraceTesting",
+                "NoveumTraceLifecycle",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        // Fault injection, bad input, security and interop with real backends (see RELIABILITY.md).
+        .testTarget(
+            name: "NoveumTraceReliabilityTests",
+            dependencies: [
+                "NoveumTrace",
+                "NoveumTraceOTLP",
+                "NoveumTraceTesting",
+                "NoveumTraceTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "NoveumTraceStoreTests",
+            dependencies: ["NoveumTrace", "NoveumTraceStore"]
+        ),
+        .testTarget(
+            name: "NoveumTraceCLITests",
+            dependencies: [
+                "NoveumTrace",
+                "NoveumTraceStore",
+                "NoveumTraceCLI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "NoveumTraceMacrosTests",
+            dependencies: [
+                "NoveumTraceMacros",
+                "NoveumTraceMacrosPlugin",
+                "NoveumTraceTesting",
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
             ]
         ),
     ]
 )
 
-// Reliability suite (issue 8): fault injection, bad input, security and interop tests (see RELIABILITY.md).
-// Test-only: no library product depends on these.
-package.dependencies += [
-    .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
-]
-package.targets += [
-    .testTarget(
-        name: "NoveumTraceReliabilityTests",
-        dependencies: [
-            "NoveumTrace",
-            "NoveumTraceTesting",
-            "NoveumTraceOTLP",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Tracing", package: "swift-distributed-tracing"),
-            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "PropertyBased", package: "swift-property-based"),
-        ]
-    ),
-]
-
-// Local store, CLI and viewer (issue 7)
-//
-// `NoveumTraceStore` (SQLite through GRDB) ingests the JSON-lines spool that the core's `LocalSpoolExporter` writes
-// and answers queries; the core never depends on it. `noveum-trace` is the command (`demo`, `list`, `show`, `tail`,
-// `stats`, `export`, `prune`, `serve`); its logic lives in the `NoveumTraceCLI` library so tests run it in-process.
-// Hummingbird (the local viewer) is a dependency of the CLI target only.
-package.dependencies += [
-    .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
-    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-]
-package.products += [
-    .library(name: "NoveumTraceStore", targets: ["NoveumTraceStore"]),
-    .executable(name: "noveum-trace", targets: ["NoveumTraceCommand"]),
-]
-package.targets += [
-    .target(
-        name: "NoveumTraceStore",
-        dependencies: ["NoveumTrace", .product(name: "GRDB", package: "GRDB.swift")]
-    ),
-    .target(
-        name: "NoveumTraceCLI",
-        dependencies: [
-            "NoveumTrace",
-            "NoveumTraceStore",
-            "NoveumTraceOTLP",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-        ]
-    ),
-    .executableTarget(
-        name: "NoveumTraceCommand",
-        dependencies: ["NoveumTraceCLI"]
-    ),
-    .testTarget(
-        name: "NoveumTraceStoreTests",
-        dependencies: ["NoveumTrace", "NoveumTraceStore"]
-    ),
-    .testTarget(
-        name: "NoveumTraceCLITests",
-        dependencies: [
-            "NoveumTrace",
-            "NoveumTraceStore",
-            "NoveumTraceCLI",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdTesting", package: "hummingbird"),
-        ]
-    ),
-]
-
-// Macros (issue 6): `@Trace`, `@TraceLLM`, `@TraceAgent`, `@TraceTool`, `@TraceRetrieval`. Only code that imports
-// the `NoveumTraceMacros` product builds swift-syntax.
-package.dependencies += [
-    .package(url: "https://github.com/swiftlang/swift-syntax.git", from: "603.0.1"),
-]
-package.products += [
-    .library(name: "NoveumTraceMacros", targets: ["NoveumTraceMacros"]),
-]
-package.targets += [
-    .macro(
-        name: "NoveumTraceMacrosPlugin",
-        dependencies: [
-            .product(name: "SwiftSyntax", package: "swift-syntax"),
-            .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
-            .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
-            .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
-            .product(name: "SwiftDiagnostics", package: "swift-syntax"),
-        ]
-    ),
-    .target(
-        name: "NoveumTraceMacros",
-        dependencies: ["NoveumTrace", "NoveumTraceMacrosPlugin"]
-    ),
-    .testTarget(
-        name: "NoveumTraceMacrosTests",
-        dependencies: [
-            "NoveumTraceMacros",
-            "NoveumTraceMacrosPlugin",
-            "NoveumTraceTesting",
-            .product(name: "SwiftSyntax", package: "swift-syntax"),
-            .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
-            .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
-            .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
-        ]
-    ),
-]
-
-
-// HTTP-level capture (issue 5): model calls traced at the HTTP level for code that cannot be edited.
-// `NoveumTraceAsyncHTTPClient` wraps AsyncHTTPClient; the URLSession wrapper lives in the core.
-package.products.append(.library(name: "NoveumTraceAsyncHTTPClient", targets: ["NoveumTraceAsyncHTTPClient"]))
-package.targets.append(contentsOf: [
-    .target(
-        name: "NoveumTraceAsyncHTTPClient",
-        dependencies: [
-            "NoveumTrace",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]
-    ),
-    .testTarget(
-        name: "NoveumTraceCaptureTests",
-        dependencies: [
-            "NoveumTrace",
-            "NoveumTraceTesting",
-            "NoveumTraceAsyncHTTPClient",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-        ]
-    ),
-])
-// Real model tests (issue 9): `LLMServerTests` in NoveumTraceCaptureTests, enabled by NOVEUM_LLM_SERVER_URL
-// (see Scripts/llm-server.sh); no target of their own.
+// Settings every target shares.
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 #
 # generate-otlp-protos.sh — regenerate the committed Swift code for the
-# OpenTelemetry OTLP trace protobuf messages used by the NoveumTraceOTLP target.
+# OpenTelemetry OTLP trace protobuf messages the tests decode exports with (NoveumTraceTestSupport).
 #
-# The generated files in Sources/NoveumTraceOTLP/Generated/ are COMMITTED to
+# The generated files in Tests/NoveumTraceTestSupport/Generated/ are COMMITTED to
 # the repository so that building NoveumTrace never runs protoc or the
 # protoc-gen-swift plugin (no build-tool plugin, no protoc needed by users).
 # Run this script only when upgrading opentelemetry-proto or swift-protobuf,
@@ -56,7 +56,7 @@ fi
 PROTO_ROOT="$(cd "$1" && pwd)"
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PACKAGE_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
-OUT_DIR="${PACKAGE_ROOT}/Sources/NoveumTraceOTLP/Generated"
+OUT_DIR="${PACKAGE_ROOT}/Tests/NoveumTraceTestSupport/Generated"
 
 PROTO_FILES=(
   opentelemetry/proto/common/v1/common.proto

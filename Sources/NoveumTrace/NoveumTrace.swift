@@ -36,9 +36,12 @@ public enum NoveumTrace {
     /// Arguments left nil come from `NOVEUM_API_KEY`, `NOVEUM_PROJECT`, `NOVEUM_ENVIRONMENT`, `NOVEUM_ENDPOINT` and
     /// `NOVEUM_SERVICE_VERSION`; an explicit argument always wins.
     ///
-    /// With no API key, no OTLP endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) and no
-    /// exporters in `config`, traces go to the console and to the local spool under `NOVEUM_LOCAL_DIR` (default
-    /// `.noveum`), where `swift run noveum-trace list` shows them. `NOVEUM_LOCAL=0` keeps only the console.
+    /// With no exporters in `config`, the environment chooses them: an API key sends to Noveum,
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) sends OTLP, both may be set; with
+    /// neither, traces go to the console and to the local spool under `NOVEUM_LOCAL_DIR` (default `.noveum`),
+    /// where `swift run noveum-trace list` shows them (`NOVEUM_LOCAL=0` keeps only the console).
+    /// `OTEL_TRACES_EXPORTER` (`otlp`, `console`, `none`) is honoured as OpenTelemetry SDKs do. A variable that
+    /// this configuration leaves unread is logged as one warning.
     ///
     /// - Throws: ``NoveumTraceError/alreadyInitialized`` if a global client is installed (shut it down first),
     ///   or ``NoveumTraceError/invalidConfiguration(_:)``.
@@ -47,15 +50,10 @@ public enum NoveumTrace {
         serviceVersion: String? = nil, config: Configuration = Configuration()
     ) throws(NoveumTraceError) {
         guard globalClient.load(ordering: .acquiring) == 0 else { throw .alreadyInitialized }
-        var config = config
-        if config.exporters == nil {
-            // Local first: no API key and no OTLP endpoint: the console and the local spool (`noveum-trace`).
-            config.exporters = LocalFirstDefault.exporters(
-                apiKey: apiKey, environment: ProcessInfo.processInfo.environment)
-        }
         let client = try NoveumClient(
             apiKey: apiKey, project: project, environment: environment, endpoint: endpoint,
-            serviceVersion: serviceVersion, config: config)
+            serviceVersion: serviceVersion, config: config, processEnvironment: ProcessInfo.processInfo.environment,
+            localFirst: true)
         try install(client)
     }
 

@@ -117,7 +117,7 @@ enum TraceExpansion {
     private static func namespace(in context: some MacroExpansionContext) -> String? {
         var names: [String] = []
         for syntax in context.lexicalContext {
-            if let type = syntax.asProtocol(NamedDeclSyntax.self), !syntax.is(FunctionDeclSyntax.self),
+            if let type = syntax.asProtocol((any NamedDeclSyntax).self), !syntax.is(FunctionDeclSyntax.self),
                 syntax.is(StructDeclSyntax.self) || syntax.is(ClassDeclSyntax.self) || syntax.is(EnumDeclSyntax.self)
                     || syntax.is(ActorDeclSyntax.self) || syntax.is(ProtocolDeclSyntax.self)
             {

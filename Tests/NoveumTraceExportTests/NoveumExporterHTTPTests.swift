@@ -653,14 +653,4 @@ struct NoveumExporterHTTPTests {
             await client.shutdown()
         }
     }
-
-    @Test("default exporters: Noveum with an API key, the console without")
-    func defaultExporters() throws {
-        let withKey = try ClientSettings(
-            apiKey: "k", project: "p", environment: nil, endpoint: nil, serviceVersion: nil, processEnvironment: [:])
-        let withoutKey = try ClientSettings(
-            apiKey: nil, project: "p", environment: nil, endpoint: nil, serviceVersion: nil, processEnvironment: [:])
-        #expect(NoveumClient.defaultExporters(settings: withKey).map(\.name) == ["noveum"])
-        #expect(NoveumClient.defaultExporters(settings: withoutKey).map(\.name) == ["console"])
-    }
 }

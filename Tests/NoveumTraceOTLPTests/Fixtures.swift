@@ -1,6 +1,7 @@
 import Foundation
 import NoveumTrace
 import NoveumTraceOTLP
+import NoveumTraceTestSupport
 
 typealias PBRequest = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceRequest
 typealias PBSpan = Opentelemetry_Proto_Trace_V1_Span

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import NoveumTrace
 import NoveumTraceOTLP
+import NoveumTraceTestSupport
 import SwiftProtobuf
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import NoveumTrace
 import NoveumTraceOTLP
+import NoveumTraceTestSupport
 import SwiftProtobuf
 import Testing
 

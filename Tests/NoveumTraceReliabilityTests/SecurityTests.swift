@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-@testable import NoveumTraceOTLP
+import NoveumTraceOTLP
 import NoveumTraceTesting
 import Testing
 

@@ -72,17 +72,6 @@ struct StoreLifecycleTests {
         #expect(page.traces[0].name == "root" && page.traces[0].spanCount == 2 && page.traces[0].userID == "alice")
         await client.shutdown()
     }
-
-    @Test("local first: no API key and no OTLP endpoint choose the console and the local spool")
-    func localFirstDefault() {
-        #expect(LocalFirstDefault.exporters(apiKey: nil, environment: [:])?.map(\.name) == ["console", "local"])
-        #expect(LocalFirstDefault.exporters(apiKey: "key", environment: [:]) == nil)
-        #expect(LocalFirstDefault.exporters(apiKey: nil, environment: ["NOVEUM_API_KEY": "k"]) == nil)
-        #expect(LocalFirstDefault.exporters(apiKey: nil, environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://x"]) == nil)
-        #expect(LocalFirstDefault.exporters(apiKey: nil, environment: ["NOVEUM_LOCAL": "0"]) == nil)
-        let spool = LocalFirstDefault.exporters(apiKey: nil, environment: ["NOVEUM_LOCAL_DIR": "/tmp/x"])?.last
-        #expect((spool as? LocalSpoolExporter)?.directory.path == "/tmp/x")
-    }
 }
 
 extension UInt64 {

@@ -13,7 +13,8 @@ let package = Package(
     name: "SanitizerSuite",
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11)],
     dependencies: [
-        .package(name: "noveum-trace-swift", path: "../.."),
+        // No traits: only the core and its two dependencies are resolved.
+        .package(name: "noveum-trace-swift", path: "../..", traits: []),
     ],
     targets: [
         .testTarget(

@@ -46,15 +46,33 @@ public final class NoveumClient: Sendable {
     }
 
     /// Creates a client reading the given environment instead of the process's.
+    ///
+    /// With no exporters in `config`, ``DefaultExporters`` chooses them from the settings and the environment;
+    /// `localFirst` adds the local spool when nothing else is configured (the global client of `initialize`).
+    /// Settings in the environment that nothing reads are logged as one warning.
     convenience init(
         apiKey: String?, project: String?, environment: String?, endpoint: String?, serviceVersion: String?,
-        config: Configuration, processEnvironment: [String: String]
+        config: Configuration, processEnvironment: [String: String], localFirst: Bool = false
     ) throws(NoveumTraceError) {
         let settings = try ClientSettings(
             apiKey: apiKey, project: project, environment: environment, endpoint: endpoint,
             serviceVersion: serviceVersion, processEnvironment: processEnvironment)
         let configuration = try config.resolved(environment: processEnvironment)
-        let exporters = configuration.exporters ?? Self.defaultExporters(settings: settings)
+        let exporters: [any SpanExporter]
+        if let named = configuration.exporters {
+            exporters = named
+        } else {
+            exporters = try DefaultExporters.exporters(
+                settings: settings, environment: processEnvironment, localFirst: localFirst)
+        }
+        let unused = DefaultExporters.unusedSettings(
+            settings: settings, environment: processEnvironment, exportersInCode: configuration.exporters != nil,
+            localFirst: localFirst)
+        if !unused.isEmpty {
+            configuration.logger.warning(
+                "NoveumTrace: configuration that has no effect: \(unused.joined(separator: "; "))",
+                metadata: ["exporters": "\(exporters.map(\.name).joined(separator: ","))"])
+        }
         self.init(
             settings: settings, configuration: configuration, exporters: exporters,
             resource: Resource(settings: settings, environment: processEnvironment))
@@ -111,10 +129,6 @@ public final class NoveumClient: Sendable {
             resource: Resource(settings: settings, environment: [:]))
     }()
 
-    /// The exporters used when the configuration names none: Noveum when an API key is configured, else the console.
-    static func defaultExporters(settings: ClientSettings) -> [any SpanExporter] {
-        settings.hasAPIKey ? [NoveumExporter()] : [ConsoleExporter()]
-    }
 
     // MARK: Starting spans
 

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Model prices: a dated table shipped with the SDK (`model-prices.json`), plus prices you add or override.
+/// Model prices: a dated table compiled into the SDK (generated from `Scripts/data/model-prices.json`), plus prices
+/// you add or override.
 ///
 /// Lookups normalise model names the way providers spell them: case, provider prefixes (`openai/`, `models/`,
 /// Bedrock's `anthropic.` and region prefixes such as `us.`), and version suffixes (`-2024-08-06`, `-20250514`,
@@ -27,10 +28,9 @@ public final class PriceTable: Sendable {
         let aliases: [String: String]
     }
 
-    /// Loads the shipped table.
+    /// Loads the shipped table, which is compiled into the binary: no resource bundle or file is read.
     public convenience init() {
-        let data = Bundle.module.url(forResource: "model-prices", withExtension: "json").flatMap { try? Data(contentsOf: $0) }
-        self.init(json: data ?? Data())
+        self.init(json: Data(Self.shippedJSON.utf8))
     }
 
     /// Loads a table in the shipped format; an unreadable table is empty.

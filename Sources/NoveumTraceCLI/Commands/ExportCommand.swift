@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NoveumTrace
-import NoveumTraceOTLP
 import NoveumTraceStore
 
 #if canImport(FoundationNetworking)

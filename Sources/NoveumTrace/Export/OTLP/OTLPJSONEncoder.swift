@@ -1,4 +1,3 @@
-import NoveumTrace
 
 /// Encodes finished spans as an OTLP `ExportTraceServiceRequest` in OTLP/JSON: the body of an OTLP/HTTP request
 /// with `Content-Type: application/json`.

@@ -1,7 +1,5 @@
 import Foundation
 import Logging
-import NoveumTrace
-import SwiftProtobuf
 
 /// Sends finished spans to any OpenTelemetry backend that accepts OTLP over HTTP: an OpenTelemetry Collector,
 /// Arize Phoenix, MLflow, Jaeger, Grafana Tempo, Honeycomb and others.
@@ -124,22 +122,11 @@ public final class OTLPExporter: SpanExporter {
 
     /// The `partial_success` of an `ExportTraceServiceResponse`, read as protobuf or JSON by its content type
     /// (else by the request's); nil when the body is empty, has none, or cannot be read.
-    static func partialSuccess(
-        _ response: HTTPResponse, requestProtocol: OTLPProtocol
-    ) -> Opentelemetry_Proto_Collector_Trace_V1_ExportTracePartialSuccess? {
+    static func partialSuccess(_ response: HTTPResponse, requestProtocol: OTLPProtocol) -> OTLPPartialSuccess? {
         guard !response.body.isEmpty else { return nil }
         let contentType = response.header("Content-Type")?.lowercased() ?? ""
         let isJSON = contentType.contains("json") || (!contentType.contains("protobuf") && requestProtocol == .httpJSON)
-        let decoded: Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse?
-        if isJSON {
-            var options = JSONDecodingOptions()
-            options.ignoreUnknownFields = true
-            decoded = try? .init(jsonUTF8Bytes: response.body, options: options)
-        } else {
-            decoded = try? .init(serializedBytes: response.body)
-        }
-        guard let decoded, decoded.hasPartialSuccess else { return nil }
-        return decoded.partialSuccess
+        return isJSON ? OTLPPartialSuccess.decodeJSON(response.body) : OTLPPartialSuccess.decodeProtobuf(response.body)
     }
 
     static func snippet(_ body: [UInt8]) -> String {

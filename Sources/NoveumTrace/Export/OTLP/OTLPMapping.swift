@@ -1,4 +1,3 @@
-import NoveumTrace
 import Tracing
 
 /// How Noveum's span model maps onto OTLP's, shared by the protobuf and JSON encoders so both say the same thing.

@@ -1,4 +1,3 @@
-import NoveumTrace
 
 /// The OTLP/HTTP encodings: `http/protobuf` (the default) and `http/json`.
 ///
@@ -106,9 +105,9 @@ extension OTLPExporter {
 
             let headers: [(name: String, value: String)]
             if let value = self.headers {
-                headers = try value.keys.sorted().map { key throws(NoveumTraceError) in
-                    try OTLPEnvironment.checkHeader(name: key, value: value[key]!, setting: "headers")
-                    return (name: key, value: value[key]!)
+                headers = try value.sorted(by: { $0.key < $1.key }).map { header throws(NoveumTraceError) in
+                    try OTLPEnvironment.checkHeader(name: header.key, value: header.value, setting: "headers")
+                    return (name: header.key, value: header.value)
                 }
             } else if case let (name, value)? = env.first("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS") {
                 headers = try OTLPEnvironment.parseHeaders(value, variable: name)

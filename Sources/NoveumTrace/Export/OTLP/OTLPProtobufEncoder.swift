@@ -1,4 +1,3 @@
-import NoveumTrace
 
 /// Encodes finished spans as an OTLP `ExportTraceServiceRequest` in protobuf's binary wire format: the body of an
 /// OTLP/HTTP request with `Content-Type: application/x-protobuf`.
