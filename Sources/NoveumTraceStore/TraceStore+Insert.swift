@@ -65,17 +65,24 @@ extension TraceStore {
             touched[traceID] = record
         }
         let summary = try db.cachedStatement(sql: summarySQL)
-        let nextSeq = (try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM traces") ?? 0) + 1
+        let latestSeq = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM traces") ?? 0
         for (offset, (traceID, record)) in touched.sorted(by: { $0.key < $1.key }).enumerated() {
+            // Saturating: a damaged or hand-edited store may already hold a sequence number near `Int64.max`.
+            let (seq, overflow) = latestSeq.addingReportingOverflow(1 + Int64(offset))
             try summary.execute(arguments: [
                 traceID, record.project, record.environment, record.resource.serviceName,
-                LocalSpanLineEncoder.encodeAttributes(record.resource.attributes), nextSeq + Int64(offset),
+                LocalSpanLineEncoder.encodeAttributes(record.resource.attributes), overflow ? Int64.max : seq,
             ])
         }
     }
 
     /// Recomputes one trace's row from its spans: ?1 trace id, ?2 project, ?3 environment, ?4 service,
     /// ?5 resource, ?6 sequence number.
+    ///
+    /// Token counts are summed with `TOTAL` and cast back, not with `SUM`: the counts come from span attributes
+    /// (ultimately from model responses), and SQLite's `SUM` of integers fails with "integer overflow", which
+    /// would fail every later ingest of the same spool lines. The cast saturates at `Int64.max` instead; sums
+    /// below 2^53 are exact.
     static let summarySQL = """
         INSERT OR REPLACE INTO traces (trace_id, name, start_ns, end_ns, duration_ns, status, error_count, span_count,
           model, models, input_tokens, output_tokens, cost, session_id, user_id, project, environment, service,
@@ -89,7 +96,7 @@ extension TraceStore {
           (SELECT model FROM spans WHERE trace_id = ?1 AND model IS NOT NULL ORDER BY start_ns LIMIT 1),
           (SELECT group_concat(model, ',') FROM
              (SELECT DISTINCT model FROM spans WHERE trace_id = ?1 AND model IS NOT NULL ORDER BY model)),
-          COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cost), 0),
+          CAST(TOTAL(input_tokens) AS INTEGER), CAST(TOTAL(output_tokens) AS INTEGER), COALESCE(SUM(cost), 0),
           (SELECT session_id FROM spans WHERE trace_id = ?1 AND session_id IS NOT NULL ORDER BY start_ns LIMIT 1),
           (SELECT user_id FROM spans WHERE trace_id = ?1 AND user_id IS NOT NULL ORDER BY start_ns LIMIT 1),
           ?2, ?3, ?4, ?5, ?6

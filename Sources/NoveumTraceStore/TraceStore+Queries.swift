@@ -144,8 +144,9 @@ extension TraceStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT session_id, COUNT(*), SUM(status = 'error'), MIN(start_ns), MAX(end_ns), SUM(input_tokens),
-                      SUM(output_tokens), SUM(cost), MIN(user_id)
+                    SELECT session_id, COUNT(*), SUM(status = 'error'), MIN(start_ns), MAX(end_ns),
+                      CAST(TOTAL(input_tokens) AS INTEGER), CAST(TOTAL(output_tokens) AS INTEGER), SUM(cost),
+                      MIN(user_id)
                     FROM traces WHERE session_id IS NOT NULL GROUP BY session_id ORDER BY MAX(start_ns) DESC
                     LIMIT ? OFFSET ?
                     """, arguments: [limit, offset]

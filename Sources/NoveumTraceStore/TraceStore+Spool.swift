@@ -46,7 +46,8 @@ extension TraceStore {
             var info = stat()
             guard fstat(fd, &info) == 0 else { return result }
             let size = Int64(info.st_size)
-            if size < offset { offset = 0 }  // emptied or replaced since
+            // Emptied or replaced since; a negative offset (a damaged store) would make every read fail, forever.
+            if size < offset || offset < 0 { offset = 0 }
             let chunkSize = 8 << 20
             var pending: [UInt8] = []
             var position = offset

@@ -20,12 +20,12 @@ extension TraceStore {
     }
 
     private static func groups(column: String, since: Int64?, limit: Int, db: Database) throws -> [StatsReport.Group] {
-        let sinceClause = since == nil ? "" : " AND start_ns >= \(since!)"
+        let sinceClause = since.map { " AND start_ns >= \($0)" } ?? ""
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT \(column), COUNT(*), SUM(status IN ('error', 'timeout')), COALESCE(SUM(input_tokens), 0),
-                  COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cost), 0)
+                SELECT \(column), COUNT(*), SUM(status IN ('error', 'timeout')), CAST(TOTAL(input_tokens) AS INTEGER),
+                  CAST(TOTAL(output_tokens) AS INTEGER), COALESCE(SUM(cost), 0)
                 FROM spans WHERE \(column) IS NOT NULL\(sinceClause) GROUP BY \(column) ORDER BY COUNT(*) DESC LIMIT ?
                 """, arguments: [limit])
         let percentile = try db.cachedStatement(

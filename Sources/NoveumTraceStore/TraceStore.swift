@@ -95,6 +95,7 @@ public final class TraceStore: Sendable {
                     result = try body(db)
                     return .commit
                 }
+                // Set before the transaction commits; when `body` throws, the error leaves before this line.
                 return result!
             }
         } catch {

@@ -26,6 +26,15 @@ public struct ClientSettings: Sendable, Hashable, CustomStringConvertible {
             + "serviceVersion: \(serviceVersion ?? "nil"), apiKey: \(apiKey == nil ? "none" : "<redacted>"))"
     }
 
+    /// Settings of the SDK's own making, valid by construction (the disabled client's): nothing is checked.
+    init(unchecked project: String) {
+        apiKey = nil
+        self.project = project
+        environment = "development"
+        endpoint = Self.defaultEndpoint
+        serviceVersion = nil
+    }
+
     init(
         apiKey: String?, project: String?, environment: String?, endpoint: String?, serviceVersion: String?,
         processEnvironment: [String: String]
@@ -40,5 +49,15 @@ public struct ClientSettings: Sendable, Hashable, CustomStringConvertible {
         while checked.hasSuffix("/") { checked.removeLast() }
         self.endpoint = checked
         guard !self.project.isEmpty else { throw .invalidConfiguration("project must not be empty") }
+    }
+
+    /// Settings with the default endpoint and a `project` the caller knows is not empty: nothing to check, so
+    /// nothing can fail.
+    init(unchecked project: String, environment: String, apiKey: String?, serviceVersion: String?) {
+        self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 }
+        self.project = project
+        self.environment = environment
+        self.endpoint = Self.defaultEndpoint
+        self.serviceVersion = serviceVersion
     }
 }

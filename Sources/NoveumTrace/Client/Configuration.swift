@@ -35,7 +35,7 @@ public struct Configuration: Sendable {
         set { _samplingRate = newValue }
     }
 
-    /// Spans sent per export request; the exporter is woken when this many are waiting.
+    /// Spans sent per export request; the exporter is woken when this many are waiting. 1 to 1,000,000.
     public var batchSize: Int {
         get { _batchSize ?? 100 }
         set { _batchSize = newValue }
@@ -175,11 +175,18 @@ public struct Configuration: Sendable {
     /// The largest ``maxConcurrentExports`` accepted.
     static let maxConcurrentExportsLimit = 16
 
+    /// The largest ``batchSize`` accepted: each queue chunk reserves room for a whole batch, so a batch size from
+    /// the environment such as `9223372036854775807` must be refused, not allocated.
+    static let maxBatchSizeLimit = 1_000_000
+
     func validate() throws(NoveumTraceError) {
         guard samplingRate.isFinite, (0...1).contains(samplingRate) else {
             throw .invalidConfiguration("samplingRate must be within 0...1, got \(samplingRate)")
         }
         guard batchSize > 0 else { throw .invalidConfiguration("batchSize must be positive, got \(batchSize)") }
+        guard batchSize <= Self.maxBatchSizeLimit else {
+            throw .invalidConfiguration("batchSize must be at most \(Self.maxBatchSizeLimit), got \(batchSize)")
+        }
         guard maxQueueSize >= batchSize else {
             throw .invalidConfiguration("maxQueueSize (\(maxQueueSize)) must be at least batchSize (\(batchSize))")
         }

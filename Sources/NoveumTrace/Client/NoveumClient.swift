@@ -121,9 +121,7 @@ public final class NoveumClient: Sendable {
     static let disabled: NoveumClient = {
         var configuration = Configuration(samplingRate: 0, exporters: [])
         configuration.logger = Logger(label: "noveum.trace.disabled")
-        let settings = try! ClientSettings(
-            apiKey: nil, project: "disabled", environment: nil, endpoint: nil, serviceVersion: nil,
-            processEnvironment: [:])
+        let settings = ClientSettings(unchecked: "disabled")
         return NoveumClient(
             settings: settings, configuration: configuration, exporters: [],
             resource: Resource(settings: settings, environment: [:]))

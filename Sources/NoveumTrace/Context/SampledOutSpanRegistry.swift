@@ -50,6 +50,7 @@ final class SampledOutSpanRegistry: Sendable {
                 changeCount(by: 1)
             }
             guard shard.spans.count > capacityPerShard else { return }
+            // More entries than the capacity means more inserts than that: `sequence` >= capacity > capacity / 2.
             let keepFrom = sequence - UInt64(capacityPerShard / 2)
             let before = shard.spans.count
             shard.spans = shard.spans.filter { $0.value.sequence > keepFrom }

@@ -43,8 +43,8 @@ public struct TraceContext: Sendable, Hashable {
         }
         if let userID { list["user.id"] = .string(userID) }
         if let requestID { list["request.id"] = .string(requestID) }
-        for key in tags.keys.sorted() { list["noveum.tags.\(key)"] = .string(tags[key]!) }
-        for key in metadata.keys.sorted() { list["noveum.metadata.\(key)"] = .string(metadata[key]!) }
+        for (key, value) in tags.sorted(by: { $0.key < $1.key }) { list["noveum.tags.\(key)"] = .string(value) }
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { list["noveum.metadata.\(key)"] = .string(value) }
         return list
     }
 

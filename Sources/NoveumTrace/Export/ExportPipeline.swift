@@ -89,6 +89,9 @@ final class ExportPipeline: Sendable {
     init(exporter: any SpanExporter, settings: Settings, logger: Logger, recordPool: SpanRecordPool? = nil) {
         self.exporter = exporter
         self.recordPool = recordPool
+        var settings = settings
+        // An exporter's `preferredBatchSize` is not validated with the configuration: bound it the same way.
+        settings.batchSize = min(max(settings.batchSize, 1), Configuration.maxBatchSizeLimit)
         self.settings = settings
         self.logger = logger
         let redactor = Redactor(policy: settings.redaction, isLocalDestination: exporter.isLocal)
@@ -137,11 +140,13 @@ final class ExportPipeline: Sendable {
                 defer { state.warnedQueueFull = true }
                 return .full(warn: !state.warnedQueueFull)
             }
+            // `pending` holds the span until exactly one of the two `take()`s below: neither unwrap can fail.
             let last = state.chunks.count - 1
             if last >= 0 && state.chunks[last].count < batchSize {
                 state.chunks[last].append(pending.take()!)
             } else {
                 var chunk: [SpanData] = []
+                // At most `Configuration.maxBatchSizeLimit`: validated, so this reservation stays bounded.
                 chunk.reserveCapacity(batchSize)
                 chunk.append(pending.take()!)
                 state.chunks.append(chunk)
@@ -267,7 +272,7 @@ final class ExportPipeline: Sendable {
         let exporter = self.exporter
         let clock = ContinuousClock()
         let started = clock.now
-        let result =
+        let reported =
             await withDeadline(settings.exportTimeout) {
                 let spans = handoff.take()
                 let result = await exporter.export(spans)
@@ -279,6 +284,9 @@ final class ExportPipeline: Sendable {
             recordPool.recycle(handoff.take())
         }
         let elapsed = clock.now - started
+        // An exporter's counts are its own code's: kept within the batch, a wrong one (negative, or `Int.max`)
+        // cannot make the totals below overflow.
+        let result = reported.clamped(to: count)
         let droppedCount = min(result.droppedCount, count)
         if droppedCount > 0 {
             logger.debug(
@@ -378,6 +386,7 @@ final class ExportPipeline: Sendable {
     /// Stops accepting spans, exports what is queued within `timeout`, then shuts the exporter down. Returns how
     /// many spans were not delivered.
     func shutdown(timeout: Duration) async -> Int {
+        let timeout = timeout.clampedForSleep
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         let alreadyShutdown = state.withLock { state -> Bool in
@@ -421,9 +430,10 @@ final class ExportPipeline: Sendable {
     var stats: ExporterStats {
         state.withLock { state in
             ExporterStats(
-                name: exporter.name, received: state.received, enqueued: Int(state.enqueued), exported: state.exported,
-                dropped: state.dropped.filter { $0.key != .shutdown || $0.value > 0 },
-                buffered: Int(state.enqueued &- state.processed &- state.finishedAheadSpans), batches: state.batches,
+                name: exporter.name, received: state.received, enqueued: Int(clamping: state.enqueued),
+                exported: state.exported, dropped: state.dropped.filter { $0.key != .shutdown || $0.value > 0 },
+                buffered: Int(clamping: state.enqueued &- state.processed &- state.finishedAheadSpans),
+                batches: state.batches,
                 failedBatches: state.failedBatches, retries: retries.load(ordering: .relaxed),
                 lastExportDuration: state.lastExportDuration, truncatedValues: state.truncatedValues)
         }

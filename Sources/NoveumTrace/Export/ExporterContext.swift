@@ -22,13 +22,20 @@ public struct ExporterContext: Sendable {
     }
 
     /// A context for exporters used outside a client, in tests.
+    ///
+    /// It never fails: an `endpoint` that is not an http(s) URL with a host is replaced by
+    /// ``ClientSettings/defaultEndpoint``, and an empty `project` by `default`.
     public static func standalone(
         project: String = "default", environment: String = "development", serviceVersion: String? = nil,
         endpoint: String? = nil, apiKey: String? = nil
     ) -> ExporterContext {
-        let settings = try! ClientSettings(
-            apiKey: apiKey, project: project, environment: environment, endpoint: endpoint,
-            serviceVersion: serviceVersion, processEnvironment: [:])
+        let project = project.isEmpty ? "default" : project
+        let settings =
+            (try? ClientSettings(
+                apiKey: apiKey, project: project, environment: environment, endpoint: endpoint,
+                serviceVersion: serviceVersion, processEnvironment: [:]))
+            ?? ClientSettings(
+                unchecked: project, environment: environment, apiKey: apiKey, serviceVersion: serviceVersion)
         return ExporterContext(
             settings: settings, resource: Resource(settings: settings, environment: [:]),
             logger: Logger(label: "noveum.trace"), retryCounter: { _ in })

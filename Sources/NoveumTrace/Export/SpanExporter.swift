@@ -81,11 +81,20 @@ public struct ExportResult: Sendable, Hashable {
         ExportResult(dropped: count > 0 ? [reason: count] : [:])
     }
 
-    /// How many spans were not delivered.
-    public var droppedCount: Int { dropped.values.reduce(0, +) }
+    /// How many spans were not delivered (at most `Int.max`).
+    public var droppedCount: Int { dropped.values.reduce(0) { $0.addingSaturated($1) } }
 
-    /// Adds the drops of `other` to these.
+    /// Adds the drops of `other` to these (each count at most `Int.max`).
     public mutating func merge(_ other: ExportResult) {
-        dropped.merge(other.dropped, uniquingKeysWith: +)
+        dropped.merge(other.dropped) { $0.addingSaturated($1) }
+    }
+
+    /// These drops with every count within `0...count`, the size of the batch they are about: what a pipeline
+    /// adds to its totals, whatever an exporter reported.
+    func clamped(to count: Int) -> ExportResult {
+        guard dropped.contains(where: { $0.value < 0 || $0.value > count }) else { return self }
+        var result = ExportResult()
+        for (reason, dropped) in dropped where dropped > 0 { result.dropped[reason] = min(dropped, count) }
+        return result
     }
 }

@@ -32,7 +32,8 @@ final class SpanRecordPool: Sendable {
     /// The capacity for a client: two batches (at least 512 spans each), so the export task can hand back a whole
     /// batch while the app still takes from the one before; at most the queue bound, and at most 4,096 records.
     static func capacity(for configuration: Configuration) -> Int {
-        min(4096, configuration.maxQueueSize, 2 * max(configuration.batchSize, 512))
+        // The batch size is capped before doubling (a larger one gives 4,096 either way), so no setting overflows.
+        min(4096, configuration.maxQueueSize, 2 * max(min(configuration.batchSize, 2048), 512))
     }
 
     /// The open record of a new span: a recycled one when one is waiting, else a new one.

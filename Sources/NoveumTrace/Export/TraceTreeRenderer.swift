@@ -99,6 +99,9 @@ public struct TraceTreeRenderer: Sendable {
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let scaled = (abs(value) * scale).rounded()
+        // Beyond Int64 (a cost or a time of 1e15 and more, from an attribute anyone can set) the digits below
+        // cannot be computed exactly, and `Int64(scaled)` would trap: Swift's own text is right for such values.
+        guard scaled < 9.2e18 else { return String(value) }
         let whole = Int64(scaled / scale)
         var fraction = String(Int64(scaled) - whole * Int64(scale))
         while fraction.count < decimals { fraction = "0" + fraction }

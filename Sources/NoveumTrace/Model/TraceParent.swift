@@ -44,7 +44,8 @@ public enum TraceParent {
             return nil
         }
         func value(_ range: Range<Int>) -> UInt64 {
-            bytes[range].reduce(0) { $0 << 4 | UInt64(Hex.nibble($1)!) }
+            // Every byte was checked to be lowercase hex above, so the `?? 0` never applies.
+            bytes[range].reduce(0) { $0 << 4 | UInt64(Hex.nibble($1) ?? 0) }
         }
         let traceID = TraceID(high: value(3..<19), low: value(19..<35))
         let spanID = value(36..<52)

@@ -17,7 +17,8 @@ func withDeadline<T: Sendable>(
             once.resume(with: value)
         }
         timer = Task {
-            try? await Task.sleep(for: timeout)
+            // Clamped: `.seconds(Int64.max)` ("no timeout") would trap inside `Task.sleep`.
+            try? await Task.sleep(for: timeout.clampedForSleep)
             if once.resume(with: nil) { work.cancel() }
         }
     }
@@ -37,6 +38,7 @@ final class ResumeOnce<T: Sendable>: Sendable {
             state.continuation = continuation
             return .none
         }
+        // `.some(early)` only after `resume(with:)` stored its value in `early`: the unwrap cannot fail.
         if case .some(let value) = early { continuation.resume(returning: value!) }
     }
 

@@ -34,7 +34,8 @@ final class WakeSignal: Sendable {
         if pending { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForSignal() }
-            group.addTask { try? await Task.sleep(for: timeout) }
+            // Clamped: a schedule delay of `.seconds(Int64.max)` would trap inside `Task.sleep`.
+            group.addTask { try? await Task.sleep(for: timeout.clampedForSleep) }
             await group.next()
             group.cancelAll()
         }

@@ -86,7 +86,7 @@ struct ExportCommand: AsyncParsableCommand {
             groups[owner, default: []].append(record.span)
         }
         return order.map { owner in
-            let spans = groups[owner]!
+            let spans = groups[owner, default: []]
             switch format {
             case .noveum:
                 return NoveumJSONEncoder(project: owner.project, environment: owner.environment, resource: owner.resource)

@@ -23,9 +23,11 @@ struct ListCommand: AsyncParsableCommand {
             throw CLIError("--sort must be one of \(TraceSort.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard limit > 0, page > 0 else { throw CLIError("--limit and --page must be positive") }
+        let (offset, overflow) = (page - 1).multipliedReportingOverflow(by: limit)
+        guard !overflow else { throw CLIError("--page \(page) with --limit \(limit) is beyond any store") }
         let query = TraceQuery(
             sinceNanos: try since.map { try TimeSpec.nanos($0) }, status: status, name: name, model: model,
-            session: session, sort: order, limit: limit, offset: (page - 1) * limit)
+            session: session, sort: order, limit: limit, offset: offset)
         let result = try store.openStore().traces(query)
         if json {
             terminal.line(try Format.json(result))

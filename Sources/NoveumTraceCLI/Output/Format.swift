@@ -18,7 +18,14 @@ enum Format {
     }
 
     static func tokens(_ input: Int64, _ output: Int64) -> String {
-        input + output == 0 ? "-" : "\(input)→\(output)"
+        hasTokens(input, output) ? "\(input)→\(output)" : "-"
+    }
+
+    /// Whether `input + output` is not zero (positive, for counts that cannot be negative), without the sum
+    /// trapping: stored counts come from spans and saturate at `Int64.max`.
+    static func hasTokens(_ input: Int64, _ output: Int64) -> Bool {
+        let (sum, overflow) = input.addingReportingOverflow(output)
+        return overflow || sum != 0
     }
 
     static func percent(_ fraction: Double) -> String {

@@ -16,7 +16,7 @@ enum TraceTreeView {
             "\(summary.spanCount) spans",
             terminal.styled(failed ? "error (\(summary.errorCount) failed)" : "ok", failed ? .boldRed : .green),
         ]
-        if summary.inputTokens + summary.outputTokens > 0 {
+        if summary.inputTokens > 0 || summary.outputTokens > 0 {
             facts.append("tokens \(summary.inputTokens) in / \(summary.outputTokens) out")
         }
         if summary.cost > 0 { facts.append("cost " + Format.cost(summary.cost)) }
@@ -51,8 +51,12 @@ enum TraceTreeView {
         let total = max(1, summary.durationNanos)
         for (prefix, span) in rows {
             let label = Format.cell(prefix + span.name, nameWidth)
-            let from = Int(Double(span.startNanos - start) / Double(total) * Double(barWidth))
-            let length = max(1, Int((Double(span.durationNanos) / Double(total) * Double(barWidth)).rounded()))
+            // Positions on the bar, cut to the bar before converting: a span that starts long after the trace's
+            // end (possible in a hand-edited or damaged spool) would give a number no `Int` holds.
+            let offset = span.startNanos.subtractingReportingOverflow(start)
+            let offsetNanos = offset.overflow ? Double(span.startNanos) - Double(start) : Double(offset.partialValue)
+            let from = Int(Self.onBar(offsetNanos, of: total))
+            let length = max(1, Int(Self.onBar(Double(span.durationNanos), of: total).rounded()))
             let lead = min(max(0, from), barWidth - 1)
             let fill = min(length, barWidth - lead)
             let bar =
@@ -77,5 +81,13 @@ enum TraceTreeView {
             }
         }
         return out
+    }
+
+    /// `nanos` as a position on a bar that `total` nanoseconds fill, within `-1...barWidth + 1` (0 when not a
+    /// number).
+    static func onBar(_ nanos: Double, of total: Int64) -> Double {
+        let position = nanos / Double(total) * Double(barWidth)
+        guard !position.isNaN else { return 0 }
+        return min(max(position, -1), Double(barWidth + 1))
     }
 }

@@ -9,6 +9,7 @@ struct LoopbackHostMiddleware<Context: RequestContext>: RouterMiddleware {
     let allowedHosts: Set<String>
 
     /// HTTP/1 servers move `Host` into the request's authority; a request built another way may keep the field.
+    /// A constant, valid field name: the initialiser fails only for names that are not HTTP tokens.
     static var hostField: HTTPFields.Element.Name { HTTPFields.Element.Name("Host")! }
 
     init(allowedHosts: [String]) {

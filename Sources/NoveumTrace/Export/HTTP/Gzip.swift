@@ -27,7 +27,9 @@ package enum Gzip {
             stream.avail_in = uInt(input.count)
             while true {
                 let status = output.withUnsafeMutableBufferPointer { out -> Int32 in
-                    stream.next_out = out.baseAddress! + produced
+                    // Never nil: `deflateBound` is at least the gzip header and trailer, so `output` is not empty.
+                    guard let base = out.baseAddress else { return Z_STREAM_ERROR }
+                    stream.next_out = base + produced
                     stream.avail_out = uInt(out.count - produced)
                     let status = deflate(&stream, Z_FINISH)
                     produced = out.count - Int(stream.avail_out)
@@ -60,7 +62,9 @@ package enum Gzip {
             stream.avail_in = uInt(input.count)
             while true {
                 let status = output.withUnsafeMutableBufferPointer { out -> Int32 in
-                    stream.next_out = out.baseAddress! + produced
+                    // Never nil: `output` starts with at least one byte.
+                    guard let base = out.baseAddress else { return Z_STREAM_ERROR }
+                    stream.next_out = base + produced
                     stream.avail_out = uInt(out.count - produced)
                     let status = inflate(&stream, Z_NO_FLUSH)
                     produced = out.count - Int(stream.avail_out)

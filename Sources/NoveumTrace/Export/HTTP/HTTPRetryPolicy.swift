@@ -44,7 +44,9 @@ public struct HTTPRetryPolicy: Sendable, Hashable {
         let doublings = max(0, retry - 1)
         var ceiling = initialBackoff
         for _ in 0..<min(doublings, 62) {
-            if ceiling >= maxBackoff { break }
+            // Past half the maximum, doubling reaches the maximum: stop there rather than double, which for a
+            // duration near the largest representable one would overflow.
+            if ceiling > maxBackoff / 2 { return maxBackoff }
             ceiling = ceiling * 2
         }
         return min(ceiling, maxBackoff)
@@ -52,12 +54,15 @@ public struct HTTPRetryPolicy: Sendable, Hashable {
 
     /// The wait before retry `retry` (1-based).
     ///
+    /// Never longer than `UInt32.max` seconds (about 136 years), however large the policy's durations and the
+    /// server's `Retry-After`: a longer sleep would trap in `Task.sleep`.
+    ///
     /// - Parameters:
     ///   - retryAfter: the server's `Retry-After`, already converted to a duration, if it sent one.
     ///   - unitRandom: a number in `0..<1` that picks the point within the jitter range.
     public func delay(beforeRetry retry: Int, retryAfter: Duration?, unitRandom: Double) -> Duration {
-        if let retryAfter { return min(max(.zero, retryAfter), maxRetryAfter) }
-        let ceiling = backoffCeiling(beforeRetry: retry)
+        if let retryAfter { return min(max(.zero, retryAfter), maxRetryAfter).clampedForSleep }
+        let ceiling = backoffCeiling(beforeRetry: retry).clampedForSleep
         let fraction = unitRandom.isFinite ? min(max(unitRandom, 0), 1) : 0
         return ceiling * fraction
     }
@@ -73,7 +78,10 @@ public struct HTTPRetryPolicy: Sendable, Hashable {
             return .seconds(Int64(text) ?? Int64.max)
         }
         guard let date = CivilTime.parseHTTPDate(text) else { return nil }
-        let wait = Double(date) - nowSeconds
-        return wait > 0 ? .milliseconds(Int64((wait * 1_000).rounded(.up))) : .zero
+        let milliseconds = ((Double(date) - nowSeconds) * 1_000).rounded(.up)
+        guard milliseconds > 0 else { return .zero }  // past, or `nowSeconds` not a number
+        // A `nowSeconds` far in the past (or -infinity) saturates like a huge number of seconds does.
+        guard milliseconds < 9.2e18 else { return .seconds(Int64.max) }
+        return .milliseconds(Int64(milliseconds))
     }
 }

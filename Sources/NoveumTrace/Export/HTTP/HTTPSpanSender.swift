@@ -234,6 +234,7 @@ public struct HTTPSpanSender: Sendable {
                     "export request failed; retrying",
                     metadata: ["error": problem, "attempt": "\(attempt)", "delay": "\(delay)"])
                 do {
+                    // Within 0...UInt32.max seconds (`HTTPRetryPolicy.delay`), whatever the server's Retry-After.
                     try await Task.sleep(for: delay)
                 } catch {
                     return .failed

@@ -59,7 +59,8 @@ public final class URLSessionTransport: HTTPTransport {
                     exchange.complete(Self.result(data: data, response: response, error: error))
                 }
                 let timer = Task {
-                    try? await Task.sleep(for: timeout)
+                    // Clamped: a request timeout of `.seconds(Int64.max)` would trap inside `Task.sleep`.
+                    try? await Task.sleep(for: timeout.clampedForSleep)
                     if !Task.isCancelled { exchange.complete(.failure(URLError(.timedOut))) }
                 }
                 exchange.begin(task: task, timer: timer, continuation: continuation)

@@ -31,7 +31,8 @@ public enum LocalSpoolFile {
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { buffer in
-                write(fd, buffer.baseAddress! + written, buffer.count - written)
+                // `bytes` is not empty, so the address is never nil (and a nil one would be an EFAULT, not a trap).
+                write(fd, buffer.baseAddress.map { $0 + written }, buffer.count - written)
             }
             if result < 0 {
                 if errno == EINTR { continue }
