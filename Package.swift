@@ -67,6 +67,8 @@ let package = Package(
         // Trait: Macros. Every swift-syntax from 600 (Swift 6.0) through 603 builds the macros; CI builds them
         // against the oldest (Tests/SwiftSyntaxFloor).
         .package(url: "https://github.com/swiftlang/swift-syntax.git", "600.0.0"..<"604.0.0"),
+        // Documentation: `swift package generate-documentation` (no target depends on it, so apps never fetch it)
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
         // Tests only: the OTLP reference messages, property-based tests
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
