@@ -14,21 +14,8 @@ enum StoredAttribute {
         case .stringArray, .intArray, .doubleArray, .boolArray:
             let json = LocalSpanLineEncoder.encodeAttributes(["_": value])
             // `[["_","sa",[...]]]`: keep the value part only.
-            let prefix = "[[\"_\",\"\(tag(value))\","
-            return (tag(value), String(json.dropFirst(prefix.count).dropLast(2)))
-        }
-    }
-
-    static func tag(_ value: AttributeValue) -> String {
-        switch value {
-        case .string: return "s"
-        case .int: return "i"
-        case .double: return "d"
-        case .bool: return "b"
-        case .stringArray: return "sa"
-        case .intArray: return "ia"
-        case .doubleArray: return "da"
-        case .boolArray: return "ba"
+            let prefix = "[[\"_\",\"\(value.spoolTypeName)\","
+            return (value.spoolTypeName, String(json.dropFirst(prefix.count).dropLast(2)))
         }
     }
 

@@ -65,7 +65,7 @@ public struct StoredSpan: Sendable, Hashable, Codable {
     public var isFailure: Bool { status == "error" || status == "timeout" }
 
     static func attributes(_ list: AttributeList) -> [Attribute] {
-        list.map { Attribute(key: $0.key, type: StoredAttribute.tag($0.value), value: text($0.value)) }
+        list.map { Attribute(key: $0.key, type: $0.value.spoolTypeName, value: text($0.value)) }
     }
 
     static func text(_ value: AttributeValue) -> String {

@@ -42,7 +42,7 @@ extension TraceStore {
             }
             let arguments: [(any DatabaseValueConvertible)?] = [
                 traceID, spanID, span.parentSpanID?.description, span.parentIsRemote, span.context.isSampled,
-                span.context.traceState, span.name, LocalSpanLineEncoder.kindName(span.kind),
+                span.context.traceState, span.name, span.kind.spoolName,
                 Int64(clamping: span.startTimeNanos), Int64(clamping: span.endTimeNanos),
                 Int64(clamping: span.durationNanos), span.status.rawValue, span.statusMessage, derived.model,
                 derived.inputTokens, derived.outputTokens, derived.cost, derived.sessionID, derived.userID,

@@ -64,22 +64,12 @@ extension TraceStore {
             let span = SpanData(
                 context: SpanContext(traceID: traceID, spanID: spanID, isSampled: row[4], traceState: row[5]),
                 parentSpanID: (row[2] as String?).flatMap { SpanID(hex: $0) }, parentIsRemote: row[3], name: row[6],
-                kind: kind(row[7]), startTimeNanos: UInt64(clamping: row[8] as Int64),
+                kind: SpanKind(spoolName: row[7]), startTimeNanos: UInt64(clamping: row[8] as Int64),
                 endTimeNanos: UInt64(clamping: row[9] as Int64),
                 status: NoveumSpan.Status(rawValue: row[10]) ?? .unset, statusMessage: row[11],
                 attributes: attributes, events: events, links: links(row[15]), exception: exception,
                 droppedAttributeCount: row[16], droppedEventCount: row[17])
             return LocalSpanRecord(span: span, project: row[18], environment: row[19], resource: resource)
-        }
-    }
-
-    private static func kind(_ name: String) -> SpanKind {
-        switch name {
-        case "server": return .server
-        case "client": return .client
-        case "producer": return .producer
-        case "consumer": return .consumer
-        default: return .internal
         }
     }
 

@@ -25,7 +25,9 @@ extension TraceStore {
     /// for the next ingest. When everything was ingested, the spool is emptied under the same exclusive `flock` that
     /// writers take, so no line appended meanwhile is lost.
     ///
-    /// - Parameter truncate: empty the spool once it is fully ingested (default true).
+    /// - Parameters:
+    ///   - spoolPath: the spool file to read.
+    ///   - truncate: empty the spool once it is fully ingested (default true).
     @discardableResult
     public func ingestSpool(at spoolPath: String, truncate: Bool = true) throws -> SpoolIngestResult {
         guard FileManager.default.fileExists(atPath: spoolPath) else { return SpoolIngestResult() }

@@ -24,7 +24,9 @@ public final class TraceStore: Sendable {
 
     /// Opens (and if needed creates) the store of a local trace folder.
     ///
-    /// - Parameter create: when false, a folder with neither a store nor a spool is ``TraceStoreError/notFound(path:)``.
+    /// - Parameters:
+    ///   - directory: the folder of the store (`traces.sqlite`) and the spool.
+    ///   - create: when false, a folder with neither a store nor a spool is ``TraceStoreError/notFound(path:)``.
     public convenience init(directory: LocalTraceDirectory, create: Bool = true) throws {
         let fm = FileManager.default
         if !create && !fm.fileExists(atPath: directory.storePath) && !fm.fileExists(atPath: directory.spoolPath) {

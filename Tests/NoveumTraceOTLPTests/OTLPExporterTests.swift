@@ -6,31 +6,7 @@ import NoveumTrace
 import NoveumTraceOTLP
 import NoveumTraceTestSupport
 import SwiftProtobuf
-import Synchronization
 import Testing
-
-/// A transport that records requests and answers with a fixed response or error.
-final class StubTransport: HTTPTransport, Sendable {
-    struct Failure: Error {}
-
-    private let state = Mutex<(requests: [HTTPRequest], timeouts: [Duration])>(([], []))
-    private let respond: @Sendable (HTTPRequest) throws -> HTTPResponse
-
-    init(_ respond: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse = { _ in HTTPResponse(status: 200) }) {
-        self.respond = respond
-    }
-
-    var requests: [HTTPRequest] { state.withLock { $0.requests } }
-    var timeouts: [Duration] { state.withLock { $0.timeouts } }
-
-    func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
-        state.withLock {
-            $0.requests.append(request)
-            $0.timeouts.append(timeout)
-        }
-        return try respond(request)
-    }
-}
 
 @Suite("OTLP exporter")
 struct OTLPExporterTests {
@@ -93,7 +69,7 @@ struct OTLPExporterTests {
     func partialSuccessProtobuf() async throws {
         let body = try Self.partialSuccessBody(rejected: 2, message: "2 spans too old")
         let transport = StubTransport { _ in
-            HTTPResponse(status: 200, headers: ["content-type": "application/x-protobuf"], body: body)
+            HTTPTransport.Response(status: 200, headers: ["content-type": "application/x-protobuf"], body: body)
         }
         let exporter = try OTLPExporter(.init(), environment: [:], transport: transport)
         let result = await exporter.export(Fixtures.all)
@@ -103,7 +79,7 @@ struct OTLPExporterTests {
     @Test("a JSON partial success counts the rejected spans as dropped; more than sent is clamped")
     func partialSuccessJSON() async throws {
         let transport = StubTransport { _ in
-            HTTPResponse(
+            HTTPTransport.Response(
                 status: 200, headers: ["Content-Type": "application/json"],
                 body: Array(#"{"partialSuccess":{"rejectedSpans":"99","errorMessage":"quota"},"extra":1}"#.utf8))
         }
@@ -111,7 +87,7 @@ struct OTLPExporterTests {
         #expect(await exporter.export(Fixtures.all).dropped == [.exportFailed: 6])
 
         let numeric = StubTransport { _ in
-            HTTPResponse(status: 200, body: Array(#"{"partialSuccess":{"rejectedSpans":1}}"#.utf8))
+            HTTPTransport.Response(status: 200, body: Array(#"{"partialSuccess":{"rejectedSpans":1}}"#.utf8))
         }
         let jsonExporter = try OTLPExporter(.init(protocol: .httpJSON), environment: [:], transport: numeric)
         #expect(await jsonExporter.export(Fixtures.all).dropped == [.exportFailed: 1])
@@ -127,7 +103,7 @@ struct OTLPExporterTests {
             ("text/plain", Array("ok".utf8)),
         ]
         for (contentType, body) in bodies {
-            let transport = StubTransport { _ in HTTPResponse(status: 200, headers: ["Content-Type": contentType], body: body) }
+            let transport = StubTransport { _ in HTTPTransport.Response(status: 200, headers: ["Content-Type": contentType], body: body) }
             let exporter = try OTLPExporter(.init(), environment: [:], transport: transport)
             #expect(await exporter.export(Fixtures.all) == .success)
         }
@@ -135,11 +111,11 @@ struct OTLPExporterTests {
 
     @Test("HTTP errors and unreachable endpoints drop the whole batch")
     func failures() async throws {
-        let serverError = StubTransport { _ in HTTPResponse(status: 503, body: Array("busy".utf8)) }
+        let serverError = StubTransport { _ in HTTPTransport.Response(status: 503, body: Array("busy".utf8)) }
         #expect(await (try OTLPExporter(.init(), environment: [:], transport: serverError, retryPolicy: .none)).export(Fixtures.all).dropped == [.exportFailed: 6])
-        let badRequest = StubTransport { _ in HTTPResponse(status: 400) }
+        let badRequest = StubTransport { _ in HTTPTransport.Response(status: 400) }
         #expect(await (try OTLPExporter(.init(), environment: [:], transport: badRequest)).export(Fixtures.all).dropped == [.exportFailed: 6])
-        let tooLarge = StubTransport { _ in HTTPResponse(status: 413) }
+        let tooLarge = StubTransport { _ in HTTPTransport.Response(status: 413) }
         #expect(await (try OTLPExporter(.init(), environment: [:], transport: tooLarge)).export(Fixtures.all).dropped == [.payloadTooLarge: 6])
         let unreachable = StubTransport { _ in throw StubTransport.Failure() }
         #expect(await (try OTLPExporter(.init(), environment: [:], transport: unreachable, retryPolicy: .none)).export(Fixtures.all).dropped == [.exportFailed: 6])
@@ -148,7 +124,7 @@ struct OTLPExporterTests {
     @Test("through a client: flush delivers, and rejected spans show in the stats")
     func throughClient() async throws {
         let body = try Self.partialSuccessBody(rejected: 1, message: "one rejected")
-        let transport = StubTransport { _ in HTTPResponse(status: 200, headers: ["Content-Type": "application/x-protobuf"], body: body) }
+        let transport = StubTransport { _ in HTTPTransport.Response(status: 200, headers: ["Content-Type": "application/x-protobuf"], body: body) }
         let exporter = try OTLPExporter(.init(), environment: [:], transport: transport)
         let client = try NoveumClient(
             project: "stats", environment: "test", config: .init(scheduleDelay: .seconds(600), exporters: [exporter]))

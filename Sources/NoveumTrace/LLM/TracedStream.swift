@@ -132,6 +132,7 @@ extension NoveumSpan {
     /// Records `stream` on this span and ends the span when the stream ends, throws, is cancelled or is abandoned.
     ///
     /// - Parameters:
+    ///   - stream: the model's stream of chunks.
     ///   - text: the text a chunk adds to the output, aggregated into `llm.output.response`.
     ///   - usage: the usage a chunk reports (usually only the last one does).
     ///   - captureOutput: whether to aggregate the text at all.

@@ -1,6 +1,6 @@
 /// The value of a span or event attribute: the types OpenTelemetry and the Noveum API both carry.
 ///
-/// You rarely build one by hand: ``NoveumSpan/setAttributes(_:)`` takes a dictionary literal that mixes
+/// You rarely build one by hand: ``NoveumSpan/setAttributes(_:)-([String:AttributeValueConvertible])`` takes a dictionary literal that mixes
 /// `Int`, `Double`, `Bool`, `String`, arrays of those and optionals, and converts each value through
 /// ``AttributeValueConvertible``.
 public enum AttributeValue: Sendable, Hashable {

@@ -1,7 +1,7 @@
 /// A 128-bit W3C trace identifier.
 ///
 /// Its ``description`` is the 32 lowercase hex characters that `traceparent` headers and OTLP carry.
-/// Trace ids come from ``IDGenerator``: a user-space generator seeded once from the system.
+/// Trace ids come from `IDGenerator`: a user-space generator seeded once from the system.
 public struct TraceID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The most significant 64 bits.
     public let high: UInt64

@@ -58,6 +58,7 @@ public struct HTTPRetryPolicy: Sendable, Hashable {
     /// server's `Retry-After`: a longer sleep would trap in `Task.sleep`.
     ///
     /// - Parameters:
+    ///   - retry: which retry this is, 1 for the first.
     ///   - retryAfter: the server's `Retry-After`, already converted to a duration, if it sent one.
     ///   - unitRandom: a number in `0..<1` that picks the point within the jitter range.
     public func delay(beforeRetry retry: Int, retryAfter: Duration?, unitRandom: Double) -> Duration {

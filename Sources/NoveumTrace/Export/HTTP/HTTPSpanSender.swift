@@ -9,7 +9,7 @@ import FoundationNetworking
 /// Delivers batches of spans over HTTP for an exporter: size limits, gzip, retries and exact drop counts.
 ///
 /// The sender does not know the wire format. An exporter hands it the spans and a closure that encodes any part
-/// of them into a complete, uncompressed ``HTTPRequest``; the sender then
+/// of them into a complete, uncompressed ``HTTPTransport/Request``; the sender then
 ///
 /// 1. encodes the batch and, if the body is larger than ``maxBodySize`` (measured before compression), splits
 ///    the batch into halves and tries each half; a single span that is still too large is dropped with
@@ -34,7 +34,7 @@ import FoundationNetworking
 /// ```swift
 /// let sender = HTTPSpanSender(retryPolicy: HTTPRetryPolicy(maxAttempts: 3))
 /// let result = await sender.send(batch, context: context) { spans in
-///     HTTPRequest(url: url, headers: [("Content-Type", "application/x-protobuf")], body: try encode(spans))
+///     HTTPTransport.Request(url: url, headers: [("Content-Type", "application/x-protobuf")], body: try encode(spans))
 /// }
 /// ```
 public struct HTTPSpanSender: Sendable {
@@ -84,7 +84,7 @@ public struct HTTPSpanSender: Sendable {
     ///     dropped with ``DropReason/exportFailed``.
     /// - Returns: the spans not delivered, by reason; ``ExportResult/success`` when all were.
     public func send(
-        _ spans: [SpanData], context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPRequest
+        _ spans: [SpanData], context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPTransport.Request
     ) async -> ExportResult {
         await send(spans, context: context, makeRequest: makeRequest, accepted: { _, _ in .success })
     }
@@ -92,11 +92,16 @@ public struct HTTPSpanSender: Sendable {
     /// Delivers `spans` like ``send(_:context:makeRequest:)``, and lets `accepted` read each successful (2xx)
     /// answer: OTLP backends report spans they rejected in a partial-success body.
     ///
-    /// - Parameter accepted: given each 2xx response and the number of spans its request carried; returns the
-    ///   spans that answer says were not delivered.
+    /// - Parameters:
+    ///   - spans: the batch.
+    ///   - context: the exporter's context, for its logger and retry counter; nil logs nothing and counts nothing.
+    ///   - makeRequest: encodes some of the spans into a request with an uncompressed body, as for
+    ///     ``send(_:context:makeRequest:)``.
+    ///   - accepted: given each 2xx response and the number of spans its request carried; returns the
+    ///     spans that answer says were not delivered.
     public func send(
-        _ spans: [SpanData], context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPRequest,
-        accepted: (HTTPResponse, Int) -> ExportResult
+        _ spans: [SpanData], context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPTransport.Request,
+        accepted: (HTTPTransport.Response, Int) -> ExportResult
     ) async -> ExportResult {
         guard !spans.isEmpty else { return .success }
         var result = ExportResult()
@@ -107,14 +112,14 @@ public struct HTTPSpanSender: Sendable {
     // MARK: Splitting
 
     private func deliver(
-        _ spans: ArraySlice<SpanData>, context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPRequest,
-        accepted: (HTTPResponse, Int) -> ExportResult, result: inout ExportResult
+        _ spans: ArraySlice<SpanData>, context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPTransport.Request,
+        accepted: (HTTPTransport.Response, Int) -> ExportResult, result: inout ExportResult
     ) async {
         if Task.isCancelled {
             result.merge(.dropped(spans.count, reason: .exportFailed))
             return
         }
-        let request: HTTPRequest
+        let request: HTTPTransport.Request
         do {
             request = try makeRequest(Array(spans))
         } catch {
@@ -147,8 +152,8 @@ public struct HTTPSpanSender: Sendable {
     }
 
     private func split(
-        _ spans: ArraySlice<SpanData>, context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPRequest,
-        accepted: (HTTPResponse, Int) -> ExportResult, result: inout ExportResult
+        _ spans: ArraySlice<SpanData>, context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPTransport.Request,
+        accepted: (HTTPTransport.Response, Int) -> ExportResult, result: inout ExportResult
     ) async {
         let middle = spans.startIndex + spans.count / 2
         await deliver(spans[..<middle], context: context, makeRequest: makeRequest, accepted: accepted, result: &result)
@@ -156,7 +161,7 @@ public struct HTTPSpanSender: Sendable {
     }
 
     /// Compresses the body when enabled, and labels it.
-    private func prepare(_ request: HTTPRequest) -> HTTPRequest {
+    private func prepare(_ request: HTTPTransport.Request) -> HTTPTransport.Request {
         guard compression, !request.body.isEmpty, let compressed = Gzip.compress(request.body) else { return request }
         var prepared = request
         prepared.body = compressed
@@ -168,7 +173,7 @@ public struct HTTPSpanSender: Sendable {
     // MARK: Retrying
 
     enum Outcome: Equatable {
-        case delivered(HTTPResponse)
+        case delivered(HTTPTransport.Response)
         case tooLarge
         case failed
     }
@@ -192,12 +197,12 @@ public struct HTTPSpanSender: Sendable {
         }
     }
 
-    private func sendWithRetries(_ request: HTTPRequest, spanCount: Int, context: ExporterContext?) async -> Outcome {
+    private func sendWithRetries(_ request: HTTPTransport.Request, spanCount: Int, context: ExporterContext?) async -> Outcome {
         var attempt = 1
         while true {
             let verdict: Verdict
             var problem: Logger.MetadataValue
-            var answer: HTTPResponse?
+            var answer: HTTPTransport.Response?
             do {
                 let response = try await transport.send(request, timeout: requestTimeout)
                 answer = response
@@ -211,7 +216,7 @@ public struct HTTPSpanSender: Sendable {
                 problem = "\(Self.describe(error))"
             }
             switch verdict {
-            case .delivered: return .delivered(answer ?? HTTPResponse(status: 200))
+            case .delivered: return .delivered(answer ?? HTTPTransport.Response(status: 200))
             case .tooLarge: return .tooLarge
             case .refused:
                 warn(

@@ -1,5 +1,8 @@
-/// One HTTP request an exporter sends.
-public struct HTTPRequest: Sendable, Hashable {
+/// One HTTP request an exporter sends; spelled ``HTTPTransport/Request`` where it is used.
+///
+/// The name is unique so that it never clashes with the `HTTPRequest` of swift-http-types, which Hummingbird and
+/// Vapor apps import.
+public struct HTTPTransportRequest: Sendable, Hashable {
     public var method: String
     public var url: String
     /// Header fields in order. Values of `Authorization`, `x-api-key` and cookies are never logged.
@@ -13,7 +16,7 @@ public struct HTTPRequest: Sendable, Hashable {
         self.body = body
     }
 
-    public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
+    public static func == (lhs: HTTPTransportRequest, rhs: HTTPTransportRequest) -> Bool {
         lhs.method == rhs.method && lhs.url == rhs.url && lhs.body == rhs.body
             && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.value) == rhs.headers.map(\.value)
     }
@@ -25,8 +28,8 @@ public struct HTTPRequest: Sendable, Hashable {
     }
 }
 
-/// The answer to an ``HTTPRequest``.
-public struct HTTPResponse: Sendable, Hashable {
+/// The answer to an ``HTTPTransportRequest``; spelled ``HTTPTransport/Response`` where it is used.
+public struct HTTPTransportResponse: Sendable, Hashable {
     public var status: Int
     public var headers: [String: String]
     public var body: [UInt8]
@@ -49,5 +52,14 @@ public struct HTTPResponse: Sendable, Hashable {
 /// A transport throws for connection-level failures (refused, reset, DNS, TLS, timeout) and returns a response
 /// for every HTTP status, including errors. It must honour task cancellation.
 public protocol HTTPTransport: Sendable {
-    func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse
+    /// Sends `request` and returns the server's answer, whatever its status; throws for connection-level
+    /// failures and when `timeout` passes.
+    func send(_ request: HTTPTransportRequest, timeout: Duration) async throws -> HTTPTransportResponse
+}
+
+extension HTTPTransport {
+    /// One HTTP request an exporter sends.
+    public typealias Request = HTTPTransportRequest
+    /// The answer to a ``Request``.
+    public typealias Response = HTTPTransportResponse
 }

@@ -41,7 +41,7 @@ public final class URLSessionTransport: HTTPTransport {
     ///
     /// - Throws: `URLError` for connection-level failures (`.timedOut` when `timeout` passes, `.badURL` for a URL
     ///   Foundation cannot parse), `CancellationError` when the calling task is cancelled.
-    public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+    public func send(_ request: HTTPTransport.Request, timeout: Duration) async throws -> HTTPTransport.Response {
         guard let url = URL(string: request.url) else { throw URLError(.badURL) }
         let seconds = max(0.001, Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18)
         var urlRequest = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: seconds)
@@ -54,7 +54,7 @@ public final class URLSessionTransport: HTTPTransport {
 
         let exchange = Exchange()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPTransport.Response, any Error>) in
                 let task = session.dataTask(with: urlRequest) { data, response, error in
                     exchange.complete(Self.result(data: data, response: response, error: error))
                 }
@@ -70,25 +70,25 @@ public final class URLSessionTransport: HTTPTransport {
         }
     }
 
-    private static func result(data: Data?, response: URLResponse?, error: (any Error)?) -> Result<HTTPResponse, any Error> {
+    private static func result(data: Data?, response: URLResponse?, error: (any Error)?) -> Result<HTTPTransport.Response, any Error> {
         if let error { return .failure(error) }
         guard let http = response as? HTTPURLResponse else { return .failure(URLError(.badServerResponse)) }
         var headers: [String: String] = [:]
         for (key, value) in http.allHeaderFields {
             headers[String(describing: key)] = String(describing: value)
         }
-        return .success(HTTPResponse(status: http.statusCode, headers: headers, body: data.map { [UInt8]($0) } ?? []))
+        return .success(HTTPTransport.Response(status: http.statusCode, headers: headers, body: data.map { [UInt8]($0) } ?? []))
     }
 
     /// One request in flight: whichever of completion, timeout and cancellation comes first resumes the caller
     /// and stops the others.
     private final class Exchange: Sendable {
         private struct State {
-            var continuation: CheckedContinuation<HTTPResponse, any Error>?
+            var continuation: CheckedContinuation<HTTPTransport.Response, any Error>?
             var task: URLSessionDataTask?
             var timer: Task<Void, Never>?
             /// Set when the outcome arrived before `begin` (cancelled before the request started).
-            var early: Result<HTTPResponse, any Error>?
+            var early: Result<HTTPTransport.Response, any Error>?
             var done = false
         }
 
@@ -96,9 +96,9 @@ public final class URLSessionTransport: HTTPTransport {
 
         func begin(
             task: URLSessionDataTask, timer: Task<Void, Never>,
-            continuation: CheckedContinuation<HTTPResponse, any Error>
+            continuation: CheckedContinuation<HTTPTransport.Response, any Error>
         ) {
-            let early = state.withLock { state -> Result<HTTPResponse, any Error>? in
+            let early = state.withLock { state -> Result<HTTPTransport.Response, any Error>? in
                 if state.done { return state.early }
                 state.continuation = continuation
                 state.task = task
@@ -113,9 +113,9 @@ public final class URLSessionTransport: HTTPTransport {
             }
         }
 
-        func complete(_ result: Result<HTTPResponse, any Error>) {
+        func complete(_ result: Result<HTTPTransport.Response, any Error>) {
             let taken = state.withLock {
-                state -> (CheckedContinuation<HTTPResponse, any Error>?, URLSessionDataTask?, Task<Void, Never>?)? in
+                state -> (CheckedContinuation<HTTPTransport.Response, any Error>?, URLSessionDataTask?, Task<Void, Never>?)? in
                 guard !state.done else { return nil }
                 state.done = true
                 defer {

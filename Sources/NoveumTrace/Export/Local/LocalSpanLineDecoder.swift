@@ -68,7 +68,7 @@ public enum LocalSpanLineDecoder {
         }
         let span = SpanData(
             context: context, parentSpanID: parent, parentIsRemote: (root["parent_remote"] as? Bool) ?? false,
-            name: name, kind: kind(root["kind"] as? String), startTimeNanos: start, endTimeNanos: end, status: status,
+            name: name, kind: SpanKind(spoolName: root["kind"] as? String), startTimeNanos: start, endTimeNanos: end, status: status,
             statusMessage: root["status_message"] as? String, attributes: try attributes(root["attributes"]),
             events: events, links: links, exception: exception,
             droppedAttributeCount: (root["dropped_attributes"] as? NSNumber)?.intValue ?? 0,
@@ -150,15 +150,5 @@ public enum LocalSpanLineDecoder {
     private static func unsigned(_ value: Any?) -> UInt64? {
         guard let number = value as? NSNumber else { return nil }
         return number.uint64Value
-    }
-
-    private static func kind(_ name: String?) -> SpanKind {
-        switch name {
-        case "server": return .server
-        case "client": return .client
-        case "producer": return .producer
-        case "consumer": return .consumer
-        default: return .internal
-        }
     }
 }

@@ -27,14 +27,14 @@ public struct LocalSpanLineEncoder: Sendable {
 
     /// Creates an encoder for spans of one client.
     public init(project: String, environment: String, resource: Resource) {
-        var w = JSONWriter()
+        var w = ByteSink(capacity: 256)
         w.raw("{\"v\":1,\"project\":")
         w.string(project)
         w.raw(",\"environment\":")
         w.string(environment)
         w.raw(",\"resource\":")
         Self.typedAttributes(resource.attributes, into: &w)
-        header = w.bytes
+        header = w.bytes()
     }
 
     /// Creates an encoder for the client described by `context`.
@@ -45,26 +45,26 @@ public struct LocalSpanLineEncoder: Sendable {
 
     /// The lines for `spans`, each ending with a newline.
     public func encode(_ spans: [SpanData]) -> [UInt8] {
-        var w = JSONWriter(capacity: spans.count * 512)
+        var w = ByteSink(capacity: spans.count * 512)
         for span in spans { encode(span, into: &w) }
-        return w.bytes
+        return w.bytes()
     }
 
     /// The line for one span, ending with a newline.
     public func encodeLine(_ span: SpanData) -> [UInt8] {
-        var w = JSONWriter(capacity: 512)
+        var w = ByteSink(capacity: 512)
         encode(span, into: &w)
-        return w.bytes
+        return w.bytes()
     }
 
     /// The typed attribute triples, as a JSON array: the encoding the store keeps for event attributes.
     public static func encodeAttributes(_ list: AttributeList) -> String {
-        var w = JSONWriter()
+        var w = ByteSink(capacity: 256)
         typedAttributes(list, into: &w)
-        return String(decoding: w.bytes, as: UTF8.self)
+        return String(decoding: w.bytes(), as: UTF8.self)
     }
 
-    private func encode(_ span: SpanData, into w: inout JSONWriter) {
+    private func encode(_ span: SpanData, into w: inout ByteSink) {
         w.raw(header)
         w.raw(",\"trace_id\":")
         w.traceID(span.traceID)
@@ -81,7 +81,9 @@ public struct LocalSpanLineEncoder: Sendable {
         w.raw(",\"name\":")
         w.string(span.name)
         w.raw(",\"kind\":")
-        w.string(Self.kindName(span.kind))
+        w.raw(UInt8(ascii: "\""))
+        w.raw(span.kind.formatNames.spool)
+        w.raw(UInt8(ascii: "\""))
         w.raw(",\"start_ns\":")
         w.unsigned(span.startTimeNanos)
         w.raw(",\"end_ns\":")
@@ -135,42 +137,18 @@ public struct LocalSpanLineEncoder: Sendable {
         w.raw("}\n")
     }
 
-    static func typedAttributes(_ list: AttributeList, into w: inout JSONWriter) {
+    static func typedAttributes(_ list: AttributeList, into w: inout ByteSink) {
         w.raw("[")
         for (index, element) in list.enumerated() {
             if index > 0 { w.raw(",") }
             w.raw("[")
             w.string(element.key)
             w.raw(",\"")
-            w.raw(typeTag(element.value))
+            w.raw(element.value.spoolTypeTag)
             w.raw("\",")
             w.attributeValue(element.value)
             w.raw("]")
         }
         w.raw("]")
-    }
-
-    static func typeTag(_ value: AttributeValue) -> StaticString {
-        switch value {
-        case .string: return "s"
-        case .int: return "i"
-        case .double: return "d"
-        case .bool: return "b"
-        case .stringArray: return "sa"
-        case .intArray: return "ia"
-        case .doubleArray: return "da"
-        case .boolArray: return "ba"
-        }
-    }
-
-    /// The lower-case name of a span kind, as the local format writes it.
-    public static func kindName(_ kind: SpanKind) -> String {
-        switch kind {
-        case .server: return "server"
-        case .client: return "client"
-        case .producer: return "producer"
-        case .consumer: return "consumer"
-        case .internal: return "internal"
-        }
     }
 }

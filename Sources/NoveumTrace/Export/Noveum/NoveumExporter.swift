@@ -88,7 +88,7 @@ public final class NoveumExporter: SpanExporter {
         let encoder = state.encoder
         let url = state.url
         return await sender.send(batch, context: state.context) { spans in
-            HTTPRequest(method: "POST", url: url, headers: headers, body: encoder.encode(spans))
+            HTTPTransport.Request(method: "POST", url: url, headers: headers, body: encoder.encode(spans))
         }
     }
 

@@ -47,7 +47,7 @@ public struct NoveumJSONEncoder: Sendable {
     /// Creates an encoder for a project, environment and resource.
     public init(project: String, environment: String, resource: Resource) {
         let sdkVersion = NoveumTrace.version
-        var w = JSONWriter()
+        var w = ByteSink(capacity: 256)
         w.raw("\"attributes\":{\"noveum.project\":")
         w.string(project)
         w.raw(",\"noveum.environment\":")
@@ -55,9 +55,9 @@ public struct NoveumJSONEncoder: Sendable {
         w.raw(",\"noveum.sdk.version\":")
         w.string(sdkVersion)
         w.raw(",\"noveum.sampling.decision\":\"record\"}")
-        traceAttributes = w.bytes
+        traceAttributes = w.bytes()
 
-        w = JSONWriter()
+        w.removeAll()
         w.raw("],\"events\":[],\"sdk\":{\"name\":")
         w.string(Resource.sdkName)
         w.raw(",\"version\":")
@@ -69,21 +69,21 @@ public struct NoveumJSONEncoder: Sendable {
         w.raw(",\"schema_version\":")
         w.string(Self.schemaVersion)
         w.raw(",\"otel\":{\"trace_id\":")
-        traceTail = w.bytes
+        traceTail = w.bytes()
 
-        w = JSONWriter()
+        w.removeAll()
         w.raw(",\"resource\":")
         w.attributes(resource.attributes)
         w.raw("}}")
-        resourceTail = w.bytes
+        resourceTail = w.bytes()
 
-        w = JSONWriter()
+        w.removeAll()
         w.raw("\"scope\":{\"name\":")
         w.string(Resource.sdkName)
         w.raw(",\"version\":")
         w.string(sdkVersion)
         w.raw("}}}")
-        scopeTail = w.bytes
+        scopeTail = w.bytes()
     }
 
     /// Encodes `spans` into one request body.
@@ -95,7 +95,7 @@ public struct NoveumJSONEncoder: Sendable {
     public func encode(_ spans: [SpanData], timestampNanos: UInt64? = nil) -> [UInt8] {
         // Room for a usual span and its trace (a span that is its own trace takes about 1.7 KB), so the buffer
         // rarely grows: growing copies it, and each fresh copy of a large buffer costs page faults.
-        var w = JSONWriter(capacity: 1_024 + spans.count * 2_048)
+        var w = ByteSink(capacity: 1_024 + spans.count * 2_048)
         w.raw("{\"traces\":[")
         var (order, ranges) = Self.groupByTrace(spans)
         order.withUnsafeMutableBufferPointer { indices in
@@ -112,7 +112,7 @@ public struct NoveumJSONEncoder: Sendable {
         let now = timestampNanos ?? WallClock.nanosecondsSinceEpoch()
         w.double(Double(now) / 1e9)
         w.raw("}")
-        return w.bytes
+        return w.bytes()
     }
 
     /// The spans' positions grouped by trace, traces in the order they first appear and spans in batch order
@@ -159,7 +159,7 @@ public struct NoveumJSONEncoder: Sendable {
     // MARK: Trace
 
     private func writeTrace(
-        _ traceID: TraceID, indices: UnsafeBufferPointer<Int>, of spans: [SpanData], into w: inout JSONWriter
+        _ traceID: TraceID, indices: UnsafeBufferPointer<Int>, of spans: [SpanData], into w: inout ByteSink
     ) {
         var start = UInt64.max
         var end = UInt64.min
@@ -261,7 +261,7 @@ public struct NoveumJSONEncoder: Sendable {
         }
     }
 
-    private static func writeObject(_ members: [(name: String, value: AttributeValue)], into w: inout JSONWriter) {
+    private static func writeObject(_ members: [(name: String, value: AttributeValue)], into w: inout ByteSink) {
         w.raw("{")
         for (position, member) in members.enumerated() {
             if position > 0 { w.raw(",") }
@@ -277,7 +277,7 @@ public struct NoveumJSONEncoder: Sendable {
 
     // MARK: Span
 
-    private func writeSpan(_ span: SpanData, into w: inout JSONWriter) {
+    private func writeSpan(_ span: SpanData, into w: inout ByteSink) {
         w.raw("{\"span_id\":")
         w.spanID(span.spanID)
         w.raw(",\"trace_id\":")
@@ -339,7 +339,7 @@ public struct NoveumJSONEncoder: Sendable {
         w.raw(",\"parent_span_id\":")
         w.spanID(span.parentSpanID)
         w.raw(",\"kind\":")
-        w.raw(Self.kindName(span.kind))
+        w.raw(span.kind.formatNames.otelQuoted)
         w.raw(",\"status\":")
         Self.writeOTelStatus(span.status, span.statusMessage, into: &w)
         w.raw(",\"name\":")
@@ -348,18 +348,8 @@ public struct NoveumJSONEncoder: Sendable {
         w.raw(scopeTail)
     }
 
-    private static func kindName(_ kind: SpanKind) -> StaticString {
-        switch kind {
-        case .internal: return "\"INTERNAL\""
-        case .client: return "\"CLIENT\""
-        case .server: return "\"SERVER\""
-        case .producer: return "\"PRODUCER\""
-        case .consumer: return "\"CONSUMER\""
-        }
-    }
-
     /// `{"code":"OK"}`, `{"code":"UNSET"}` or `{"code":"ERROR","message":...}`.
-    private static func writeOTelStatus(_ status: NoveumSpan.Status, _ message: String?, into w: inout JSONWriter) {
+    private static func writeOTelStatus(_ status: NoveumSpan.Status, _ message: String?, into w: inout ByteSink) {
         switch status {
         case .ok:
             w.raw("{\"code\":\"OK\"}")

@@ -27,6 +27,7 @@ public final class OTLPExporter: SpanExporter {
     /// Creates an exporter; settings left nil in `configuration` come from the process environment.
     ///
     /// - Parameters:
+    ///   - configuration: the settings made in code; those left nil come from the `OTEL_EXPORTER_OTLP_*` variables.
     ///   - transport: how requests are sent; nil uses ``URLSessionTransport``.
     ///   - retryPolicy: when failed requests (429, 5xx, connection errors) are repeated.
     ///   - maxBodySize: the largest request body before compression; larger batches are split.
@@ -81,19 +82,19 @@ public final class OTLPExporter: SpanExporter {
     }
 
     /// The request for one encoded batch.
-    func request(body: [UInt8]) -> HTTPRequest {
+    func request(body: [UInt8]) -> HTTPTransport.Request {
         var headers: [(name: String, value: String)] = [
             (name: "Content-Type", value: settings.protocol.contentType),
             (name: "User-Agent", value: "\(Resource.sdkName)/\(NoveumTrace.version)"),
         ]
         let reserved: Set<String> = ["content-type", "content-length", "content-encoding"]
         headers.append(contentsOf: settings.headers.filter { !reserved.contains($0.name.lowercased()) })
-        return HTTPRequest(method: "POST", url: settings.endpoint, headers: headers, body: body)
+        return HTTPTransport.Request(method: "POST", url: settings.endpoint, headers: headers, body: body)
     }
 
     /// What an OTLP/HTTP answer means for the batch: success, a partial success that rejected some spans, or a
     /// failure of the whole batch.
-    func interpret(_ response: HTTPResponse, spanCount: Int, logger: Logger) -> ExportResult {
+    func interpret(_ response: HTTPTransport.Response, spanCount: Int, logger: Logger) -> ExportResult {
         guard (200..<300).contains(response.status) else {
             logger.warning(
                 "OTLP export failed: the endpoint answered HTTP \(response.status)",
@@ -122,7 +123,7 @@ public final class OTLPExporter: SpanExporter {
 
     /// The `partial_success` of an `ExportTraceServiceResponse`, read as protobuf or JSON by its content type
     /// (else by the request's); nil when the body is empty, has none, or cannot be read.
-    static func partialSuccess(_ response: HTTPResponse, requestProtocol: OTLPProtocol) -> OTLPPartialSuccess? {
+    static func partialSuccess(_ response: HTTPTransport.Response, requestProtocol: OTLPProtocol) -> OTLPPartialSuccess? {
         guard !response.body.isEmpty else { return nil }
         let contentType = response.header("Content-Type")?.lowercased() ?? ""
         let isJSON = contentType.contains("json") || (!contentType.contains("protobuf") && requestProtocol == .httpJSON)

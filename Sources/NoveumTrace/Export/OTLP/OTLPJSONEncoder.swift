@@ -36,13 +36,13 @@ public struct OTLPJSONEncoder: Sendable {
         var needsComma = false
         if !scope.name.isEmpty {
             sink.append("\"name\":")
-            sink.jsonString(scope.name)
+            sink.string(scope.name)
             needsComma = true
         }
         if !scope.version.isEmpty {
             if needsComma { sink.append(UInt8(ascii: ",")) }
             sink.append("\"version\":")
-            sink.jsonString(scope.version)
+            sink.string(scope.version)
         }
         sink.append("},\"spans\":[")
         for index in spans.indices {
@@ -65,7 +65,7 @@ extension ByteSink {
         append(UInt8(ascii: "\""))
         if let state = span.context.traceState, !state.isEmpty {
             append(",\"traceState\":")
-            jsonString(state)
+            string(state)
         }
         if let parent = span.parentSpanID {
             append(",\"parentSpanId\":\"")
@@ -76,7 +76,7 @@ extension ByteSink {
         appendDecimal(UInt64(OTLPMapping.spanFlags(span)))
         if !span.name.isEmpty {
             append(",\"name\":")
-            jsonString(span.name)
+            string(span.name)
         }
         append(",\"kind\":")
         append(OTLPMapping.kind(span.kind) &+ UInt8(ascii: "0"))
@@ -134,7 +134,7 @@ extension ByteSink {
             append(",\"status\":{")
             if let message = OTLPMapping.statusMessage(span.status, span.statusMessage), !message.isEmpty {
                 append("\"message\":")
-                jsonString(message)
+                string(message)
                 append(UInt8(ascii: ","))
             }
             append("\"code\":")
@@ -157,7 +157,7 @@ extension ByteSink {
         if !event.name.isEmpty {
             if needsComma { append(UInt8(ascii: ",")) }
             append("\"name\":")
-            jsonString(event.name)
+            string(event.name)
             needsComma = true
         }
         if !event.attributes.isEmpty {
@@ -178,7 +178,7 @@ extension ByteSink {
         append(UInt8(ascii: "\""))
         if let state = link.context.traceState, !state.isEmpty {
             append(",\"traceState\":")
-            jsonString(state)
+            string(state)
         }
         if !link.attributes.isEmpty {
             append(",\"attributes\":")
@@ -204,7 +204,7 @@ extension ByteSink {
     @inline(__always)
     mutating func jsonKeyValue(_ key: String, _ value: AttributeValue) {
         append("{\"key\":")
-        jsonString(key)
+        string(key)
         append(",\"value\":")
         jsonAnyValue(value)
         append(UInt8(ascii: "}"))
@@ -216,7 +216,7 @@ extension ByteSink {
         switch value {
         case .string(let v):
             append("{\"stringValue\":")
-            jsonString(v)
+            string(v)
             append(UInt8(ascii: "}"))
         case .bool(let v):
             append(v ? "{\"boolValue\":true}" : "{\"boolValue\":false}")
@@ -229,7 +229,7 @@ extension ByteSink {
             for index in values.indices {
                 if index != 0 { append(UInt8(ascii: ",")) }
                 append("{\"stringValue\":")
-                jsonString(values[index])
+                string(values[index])
                 append(UInt8(ascii: "}"))
             }
             append("]}}")
@@ -276,82 +276,5 @@ extension ByteSink {
             append(value < 0 ? "\"-Infinity\"" : "\"Infinity\"")
         }
         append(UInt8(ascii: "}"))
-    }
-
-    /// A JSON string literal: quotes, backslashes and control characters escaped, everything else as UTF-8.
-    @inline(__always)
-    mutating func jsonString(_ text: String) {
-        let length = text.utf8.count
-        reserve(length &+ 2)
-        base[count] = UInt8(ascii: "\"")
-        count &+= 1
-        let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            // Copy first, then look for bytes that need escaping; almost no text has any.
-            guard let source = bytes.baseAddress else { return true }
-            var index = 0
-            // Eight bytes at a time while none needs escaping.
-            let raw = UnsafeRawPointer(source)
-            while index &+ 8 <= length {
-                if Self.needsEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { break }
-                index &+= 8
-            }
-            while index < length {
-                let byte = source[index]
-                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
-                index &+= 1
-            }
-            (base + count).update(from: source, count: index)
-            count &+= index
-            while index < length {
-                let byte = source[index]
-                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    appendEscaped(byte)
-                } else {
-                    append(byte)
-                }
-                index &+= 1
-            }
-            return true
-        }
-        if copied == nil {
-            for byte in text.utf8 {
-                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    appendEscaped(byte)
-                } else {
-                    append(byte)
-                }
-            }
-        }
-        append(UInt8(ascii: "\""))
-    }
-
-    /// Whether any of the eight bytes in `word` is a control character, a quote or a backslash (exact: no false
-    /// positives or negatives, by the classic zero-byte tests).
-    @inline(__always)
-    static func needsEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let below20 = (word &- ones &* 0x20) & ~word & highs
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let hasQuote = (quote &- ones) & ~quote & highs
-        let hasBackslash = (backslash &- ones) & ~backslash & highs
-        return (below20 | hasQuote | hasBackslash) != 0
-    }
-
-    @inline(never)
-    mutating func appendEscaped(_ byte: UInt8) {
-        switch byte {
-        case UInt8(ascii: "\""): append(UInt8(ascii: "\\"), UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): append(UInt8(ascii: "\\"), UInt8(ascii: "\\"))
-        case UInt8(ascii: "\n"): append(UInt8(ascii: "\\"), UInt8(ascii: "n"))
-        case UInt8(ascii: "\r"): append(UInt8(ascii: "\\"), UInt8(ascii: "r"))
-        case UInt8(ascii: "\t"): append(UInt8(ascii: "\\"), UInt8(ascii: "t"))
-        case 0x08: append(UInt8(ascii: "\\"), UInt8(ascii: "b"))
-        case 0x0C: append(UInt8(ascii: "\\"), UInt8(ascii: "f"))
-        default:
-            append("\\u00")
-            appendHex(UInt64(byte), width: 2)
-        }
     }
 }

@@ -9,14 +9,9 @@ enum OTLPMapping {
     /// `Span.SpanKind` numbers.
     @inline(__always)
     static func kind(_ kind: SpanKind) -> UInt8 {
-        switch kind {
-        case .internal: return 1
-        case .server: return 2
-        case .client: return 3
-        case .producer: return 4
-        case .consumer: return 5
-        }
+        kind.formatNames.otlp
     }
+
 
     /// `Status.StatusCode` numbers: `UNSET` 0, `OK` 1, `ERROR` 2.
     @inline(__always)

@@ -1,0 +1,278 @@
+/// JSON on ``ByteSink``: the one writer every JSON encoder uses (Noveum JSON, the local spool, OTLP/JSON).
+///
+/// Written by hand, so the caller decides the key order and the output is deterministic; nothing goes through
+/// `JSONSerialization` or `Codable`. Strings are read as UTF-8 from Swift `String`s, which are always valid Unicode
+/// (invalid input was already repaired to U+FFFD when the string was made), so the output is valid UTF-8. `"`, `\`
+/// and the control characters U+0000 to U+001F are escaped; everything else is copied as is.
+extension ByteSink {
+    // MARK: Raw text
+
+    /// Appends ASCII text that is already valid JSON (punctuation, keys known to need no escaping).
+    @inline(__always)
+    mutating func raw(_ text: StaticString) {
+        append(text)
+    }
+
+    @inline(__always)
+    mutating func raw(_ byte: UInt8) {
+        append(byte)
+    }
+
+    /// Appends bytes written earlier (a prepared header or tail).
+    mutating func raw(_ other: [UInt8]) {
+        let length = other.count
+        reserve(length)
+        other.withUnsafeBufferPointer { source in
+            if let from = source.baseAddress { (base + count).update(from: from, count: length) }
+        }
+        count &+= length
+    }
+
+    // MARK: Values
+
+    mutating func null() {
+        append("null")
+    }
+
+    mutating func bool(_ value: Bool) {
+        if value { append("true") } else { append("false") }
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped, everything else as UTF-8.
+    @inline(__always)
+    mutating func string(_ text: String) {
+        let length = text.utf8.count
+        reserve(length &+ 2)
+        base[count] = UInt8(ascii: "\"")
+        count &+= 1
+        let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            // Copy first, then look for bytes that need escaping; almost no text has any.
+            guard let source = bytes.baseAddress else { return true }
+            var index = 0
+            // Eight bytes at a time while none needs escaping.
+            let raw = UnsafeRawPointer(source)
+            while index &+ 8 <= length {
+                if Self.needsEscape(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { break }
+                index &+= 8
+            }
+            while index < length {
+                let byte = source[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
+                index &+= 1
+            }
+            (base + count).update(from: source, count: index)
+            count &+= index
+            while index < length {
+                let byte = source[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    appendEscaped(byte)
+                } else {
+                    append(byte)
+                }
+                index &+= 1
+            }
+            return true
+        }
+        if copied == nil {
+            for byte in text.utf8 {
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    appendEscaped(byte)
+                } else {
+                    append(byte)
+                }
+            }
+        }
+        append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes in `word` is a control character, a quote or a backslash (exact: no false
+    /// positives or negatives, by the classic zero-byte tests).
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below20 = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote & highs
+        let hasBackslash = (backslash &- ones) & ~backslash & highs
+        return (below20 | hasQuote | hasBackslash) != 0
+    }
+
+    @inline(never)
+    mutating func appendEscaped(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): append(UInt8(ascii: "\\"), UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): append(UInt8(ascii: "\\"), UInt8(ascii: "\\"))
+        case UInt8(ascii: "\n"): append(UInt8(ascii: "\\"), UInt8(ascii: "n"))
+        case UInt8(ascii: "\r"): append(UInt8(ascii: "\\"), UInt8(ascii: "r"))
+        case UInt8(ascii: "\t"): append(UInt8(ascii: "\\"), UInt8(ascii: "t"))
+        case 0x08: append(UInt8(ascii: "\\"), UInt8(ascii: "b"))
+        case 0x0C: append(UInt8(ascii: "\\"), UInt8(ascii: "f"))
+        default:
+            append("\\u00")
+            appendHex(UInt64(byte), width: 2)
+        }
+    }
+
+    /// A JSON string, or `null`.
+    mutating func string(_ value: String?) {
+        if let value { string(value) } else { null() }
+    }
+
+    /// An object key and its colon.
+    mutating func key(_ key: String) {
+        string(key)
+        append(UInt8(ascii: ":"))
+    }
+
+    /// A JSON integer.
+    mutating func int(_ value: Int64) {
+        appendDecimal(value)
+    }
+
+    mutating func int(_ value: Int) {
+        appendDecimal(Int64(value))
+    }
+
+    mutating func unsigned(_ value: UInt64) {
+        appendDecimal(value)
+    }
+
+    /// A JSON number in Swift's shortest round-trip form (`0.9`, `1.0`, `1e-05`).
+    ///
+    /// JSON has no NaN or infinity, so those are written as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`:
+    /// the output stays valid JSON and the value stays recognisable.
+    mutating func double(_ value: Double) {
+        if value.isFinite {
+            let text = value.description
+            appendUTF8(text, count: text.utf8.count)
+        } else if value.isNaN {
+            append("\"NaN\"")
+        } else {
+            append(value < 0 ? "\"-Infinity\"" : "\"Infinity\"")
+        }
+    }
+
+    /// A quoted 32-hex trace id.
+    mutating func traceID(_ id: TraceID) {
+        reserve(34)
+        put(UInt8(ascii: "\""))
+        appendHex(id.high, width: 16)
+        appendHex(id.low, width: 16)
+        append(UInt8(ascii: "\""))
+    }
+
+    /// A quoted 16-hex span id, or `null`.
+    mutating func spanID(_ id: SpanID?) {
+        guard let id else { return null() }
+        reserve(18)
+        put(UInt8(ascii: "\""))
+        appendHex(id.rawValue, width: 16)
+        append(UInt8(ascii: "\""))
+    }
+
+    /// A quoted ISO 8601 UTC time with microseconds and an explicit offset: `"2026-11-27T03:39:46.591861+00:00"`.
+    /// Nanoseconds are truncated to microseconds.
+    mutating func isoTime(nanos: UInt64) {
+        let seconds = Int64(nanos / 1_000_000_000)
+        let micros = Int(nanos % 1_000_000_000 / 1_000)
+        let f = CivilTime.fields(fromSeconds: seconds)
+        if (0...9999).contains(f.year) {
+            // The usual case, built on the stack and appended at once: "YYYY-MM-DDTHH:MM:SS.ffffff+00:00".
+            withUnsafeTemporaryAllocation(byteCount: 34, alignment: 1) { buffer in
+                func put(_ value: Int, width: Int, at offset: Int) {
+                    var remaining = value
+                    var index = offset + width - 1
+                    while index >= offset {
+                        buffer[index] = UInt8(truncatingIfNeeded: 48 + remaining % 10)
+                        remaining /= 10
+                        index -= 1
+                    }
+                }
+                buffer.copyBytes(from: "\"0000-00-00T00:00:00.000000+00:00\"".utf8)
+                put(f.year, width: 4, at: 1)
+                put(f.month, width: 2, at: 6)
+                put(f.day, width: 2, at: 9)
+                put(f.hour, width: 2, at: 12)
+                put(f.minute, width: 2, at: 15)
+                put(f.second, width: 2, at: 18)
+                put(micros, width: 6, at: 21)
+                raw(UnsafeRawBufferPointer(buffer))
+            }
+            return
+        }
+        append(UInt8(ascii: "\""))
+        padded(f.year, width: 4)
+        append(UInt8(ascii: "-"))
+        padded(f.month, width: 2)
+        append(UInt8(ascii: "-"))
+        padded(f.day, width: 2)
+        append(UInt8(ascii: "T"))
+        padded(f.hour, width: 2)
+        append(UInt8(ascii: ":"))
+        padded(f.minute, width: 2)
+        append(UInt8(ascii: ":"))
+        padded(f.second, width: 2)
+        append(UInt8(ascii: "."))
+        padded(micros, width: 6)
+        raw("+00:00\"")
+    }
+
+    private mutating func padded(_ value: Int, width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var remaining = value
+        if remaining >= divisor * 10 {
+            // Wider than `width` (years after 9999): write every digit.
+            unsigned(UInt64(remaining))
+            return
+        }
+        while divisor > 0 {
+            append(UInt8(ascii: "0") + UInt8(remaining / divisor))
+            remaining %= divisor
+            divisor /= 10
+        }
+    }
+
+    // MARK: Attributes
+
+    /// An attribute value as its native JSON type; arrays as arrays.
+    mutating func attributeValue(_ value: AttributeValue) {
+        switch value {
+        case .string(let v): string(v)
+        case .int(let v): int(v)
+        case .double(let v): double(v)
+        case .bool(let v): bool(v)
+        case .stringArray(let values): array(values) { $0.string($1) }
+        case .intArray(let values): array(values) { $0.int($1) }
+        case .doubleArray(let values): array(values) { $0.double($1) }
+        case .boolArray(let values): array(values) { $0.bool($1) }
+        }
+    }
+
+    private mutating func array<T>(_ values: [T], _ write: (inout ByteSink, T) -> Void) {
+        append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { append(UInt8(ascii: ",")) }
+            write(&self, value)
+        }
+        append(UInt8(ascii: "]"))
+    }
+
+    /// An object of attributes, in list order.
+    mutating func attributes(_ list: AttributeList) {
+        append(UInt8(ascii: "{"))
+        for (index, element) in list.enumerated() {
+            if index > 0 { append(UInt8(ascii: ",")) }
+            key(element.key)
+            attributeValue(element.value)
+        }
+        append(UInt8(ascii: "}"))
+    }
+
+    private mutating func raw(_ buffer: UnsafeRawBufferPointer) {
+        reserve(buffer.count)
+        for byte in buffer { put(byte) }
+    }
+}
