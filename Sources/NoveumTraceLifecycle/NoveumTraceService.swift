@@ -1,7 +1,7 @@
 import NoveumTrace
 import ServiceLifecycle
 
-/// Runs a ``NoveumClient`` as a swift-service-lifecycle `Service`, so Vapor and Hummingbird apps flush their spans
+/// Runs a `NoveumClient` as a swift-service-lifecycle `Service`, so Vapor and Hummingbird apps flush their spans
 /// when they shut down.
 ///
 /// Put it last in the service group, so it shuts down after the services that produce spans:

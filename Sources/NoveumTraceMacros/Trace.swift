@@ -8,7 +8,7 @@
 /// func profile(userID: Int, token: String) throws -> Profile { … }
 /// ```
 ///
-/// The body runs inside ``NoveumTrace/traceOperation(_:kind:attributes:isolation:_:)``, exactly as if you had
+/// The body runs inside `NoveumTrace/traceOperation(_:kind:attributes:isolation:_:)`, exactly as if you had
 /// written that closure by hand: the span is active while the body runs (work it traces nests under it), ends when
 /// the body returns, and records a thrown error (`exception.*`, status `error`; cancellation as `cancelled`),
 /// rethrowing it with its type intact, typed `throws(E)` included. It works on synchronous, `async`, `throws`,

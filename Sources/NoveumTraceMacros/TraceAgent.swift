@@ -5,7 +5,7 @@
 /// func plan(_ goal: String) async throws -> Plan { … }
 /// ```
 ///
-/// The body runs inside ``NoveumTrace/traceAgent(_:role:attributes:isolation:_:)``: a span named
+/// The body runs inside `NoveumTrace/traceAgent(_:role:attributes:isolation:_:)`: a span named
 /// `"invoke_agent {name}"` carrying `agent.name`, `gen_ai.agent.name` and the OpenInference `AGENT` kind, plus the
 /// `code.*` attributes. The name defaults to the function's base name.
 ///

@@ -5,18 +5,18 @@
 /// func complete(_ messages: [Message]) async throws -> String { … }
 /// ```
 ///
-/// The body runs inside ``NoveumTrace/traceLLM(model:provider:operation:attributes:isolation:_:)``: a `client` span
+/// The body runs inside `NoveumTrace/traceLLM(model:provider:operation:attributes:isolation:_:)`: a `client` span
 /// named `"{operation} {model}"` with the model, provider and operation in the Noveum, OpenTelemetry GenAI and
 /// OpenInference vocabularies, plus `code.function`, `code.namespace`, `code.filepath` and `code.lineno`. Set
-/// token usage and the response from inside the body through ``NoveumTrace/currentSpan``
-/// (``NoveumSpan/setUsage(input:output:cacheRead:cacheCreation:reasoning:total:)``,
-/// ``NoveumSpan/setResponse(_:includeOutput:)``).
+/// token usage and the response from inside the body through `NoveumTrace/currentSpan`
+/// (`NoveumSpan/setUsage(input:output:cacheRead:cacheCreation:reasoning:total:)`,
+/// `NoveumSpan/setResponse(_:includeOutput:)`).
 ///
 /// Arguments and the result of an LLM call are prompt and completion content, so they are never recorded by
 /// default. With `captureArguments: true` the arguments are written as one JSON object to `input.value`; with
 /// `captureResult: true` the result goes to `output.value`. Both are content attributes
-/// (``RedactionPolicy/defaultContentKeys``): ``RedactionPolicy/content`` decides how much of them is exported
-/// (nothing with ``RedactionPolicy/ContentCapture/off``), after the redaction patterns and size limits.
+/// (`RedactionPolicy/defaultContentKeys`): `RedactionPolicy/content` decides how much of them is exported
+/// (nothing with `RedactionPolicy/ContentCapture/off`), after the redaction patterns and size limits.
 ///
 /// The model, provider and operation may be any `String` expression; it is evaluated on each call.
 /// `@TraceLLM` cannot be attached to an initializer (use ``Trace(_:captureArguments:captureResult:excluding:)``).

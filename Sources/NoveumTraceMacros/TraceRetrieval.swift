@@ -5,10 +5,10 @@
 /// func search(_ query: String, topK: Int) async throws -> [Chunk] { … }
 /// ```
 ///
-/// The body runs inside ``NoveumTrace/traceRetrieval(index:query:topK:attributes:isolation:_:)``: a span named
+/// The body runs inside `NoveumTrace/traceRetrieval(index:query:topK:attributes:isolation:_:)`: a span named
 /// `"retrieval {index}"` (or `"retrieval"`) carrying `retrieval.index` and the OpenInference `RETRIEVER` kind, plus
 /// the `code.*` attributes. Record the query or result counts from inside the body through
-/// ``NoveumTrace/currentSpan``.
+/// `NoveumTrace/currentSpan`.
 ///
 /// Capture works as for ``Trace(_:captureArguments:captureResult:excluding:)``: `function.args.<name>` and
 /// `function.result`, off by default. `@TraceRetrieval` cannot be attached to an initializer.

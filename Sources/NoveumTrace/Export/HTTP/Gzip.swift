@@ -6,7 +6,7 @@ internal import CNoveumZlib
 package enum Gzip {
     /// zlib's fastest level (1). On a batch of 512 LLM spans in Noveum JSON it compresses about 2.7 times faster than
     /// zlib's default level (6) for a body about 15% larger: compression runs on the app's machine, where CPU time is
-    /// the cost that matters (see BENCHMARKS.md, "gzip level").
+    /// the cost that matters (see docs/performance-log.md, "gzip level").
     package static let defaultLevel: Int32 = Z_BEST_SPEED
 
     /// Compresses `bytes` into one gzip member.
