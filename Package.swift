@@ -185,13 +185,16 @@ let package = Package(
 
         // MARK: Tests
 
-        // What the test targets share: the OTLP protobuf messages (generated once, committed) that decode what the
-        // exporter sends.
+        // What the test targets share, written once: the OTLP protobuf messages (generated once, committed) that
+        // decode what the exporter sends, the loopback servers (capturing, provider, fault-injecting), transports
+        // and log capture, loopback helpers, the seeded generator and the product document's workloads.
         .target(
             name: "NoveumTraceTestSupport",
             dependencies: [
                 "NoveumTrace",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/NoveumTraceTestSupport"
         ),
@@ -204,8 +207,8 @@ let package = Package(
             dependencies: [
                 "NoveumTrace",
                 "NoveumTraceTesting",
+                "NoveumTraceTestSupport",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(
@@ -223,9 +226,9 @@ let package = Package(
             dependencies: [
                 "NoveumTrace",
                 "NoveumTraceTesting",
+                "NoveumTraceTestSupport",
                 "NoveumTraceAsyncHTTPClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(
@@ -233,6 +236,7 @@ let package = Package(
             dependencies: [
                 "NoveumTrace",
                 "NoveumTraceTesting",
+                "NoveumTraceTestSupport",
                 "NoveumTraceLifecycle",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 @testable import NoveumTrace
 import NoveumTraceAsyncHTTPClient
+import NoveumTraceTestSupport
 import NoveumTraceTesting
 import Testing
 

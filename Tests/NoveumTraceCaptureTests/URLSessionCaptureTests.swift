@@ -1,5 +1,6 @@
 import Foundation
 @testable import NoveumTrace
+import NoveumTraceTestSupport
 import NoveumTraceTesting
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NoveumTraceTestSupport
 import Testing
 
 @testable import NoveumTrace
@@ -47,7 +47,7 @@ struct CrashAuditHTTPTests {
     /// sender slept for it, and `Task.sleep` trapped. Now it sleeps until the export timeout cancels it.
     @Test("a 503 with an endless Retry-After ends at the export timeout, not in a trap")
     func endlessRetryAfter() async throws {
-        let transport = ScriptedTransport(HTTPTransport.Response(status: 503, headers: ["Retry-After": "99999999999999999999"]))
+        let transport = StubTransport(HTTPTransport.Response(status: 503, headers: ["Retry-After": "99999999999999999999"]))
         let exporter = NoveumExporter(
             transport: transport, retryPolicy: HTTPRetryPolicy(maxAttempts: 3, maxRetryAfter: .seconds(Int64.max)))
         var config = Configuration(
@@ -59,7 +59,7 @@ struct CrashAuditHTTPTests {
         client.startSpan(name: "span").end()
         #expect(await client.flush(timeout: .seconds(30)) == 1)
         #expect(client.stats.exporters[0].dropped == [.exportTimeout: 1])
-        #expect(transport.requests == 1)
+        #expect(transport.requests.count == 1)
         await client.shutdown(timeout: .seconds(5))
     }
 
@@ -74,19 +74,3 @@ struct CrashAuditHTTPTests {
     }
 }
 
-/// Answers every request with the same response and counts the requests.
-private final class ScriptedTransport: HTTPTransport {
-    private let response: HTTPTransport.Response
-    private let count = Atomic<Int>(0)
-
-    init(_ response: HTTPTransport.Response) {
-        self.response = response
-    }
-
-    var requests: Int { count.load(ordering: .relaxed) }
-
-    func send(_ request: HTTPTransport.Request, timeout: Duration) async throws -> HTTPTransport.Response {
-        count.add(1, ordering: .relaxed)
-        return response
-    }
-}

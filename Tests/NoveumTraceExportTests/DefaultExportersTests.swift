@@ -1,4 +1,5 @@
 import Logging
+import NoveumTraceTestSupport
 import NoveumTraceTesting
 import Testing
 

@@ -1,12 +1,13 @@
 import Foundation
 import NoveumTrace
+import NoveumTraceTestSupport
 import Testing
 
 @Suite("gzip")
 struct GzipTests {
     @Test("round trips empty, small and 1 MB inputs and writes the gzip format")
     func roundTrip() throws {
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let random = (0..<1_000_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         for input in [[], Array("hello, world".utf8), random, [UInt8](repeating: 65, count: 3_000_000)] {
             let compressed = try #require(Gzip.compress(input))
@@ -73,18 +74,5 @@ struct RetryPolicyTests {
     func clamps() {
         #expect(HTTPRetryPolicy(maxAttempts: 0).maxAttempts == 1)
         #expect(HTTPRetryPolicy.none.maxAttempts == 1)
-    }
-}
-
-/// A small deterministic generator for test data.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

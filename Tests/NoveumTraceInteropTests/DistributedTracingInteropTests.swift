@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Hummingbird
 import Logging
 import NoveumTrace
+import NoveumTraceTestSupport
 import NoveumTraceTesting
 import Testing
 import Tracing
@@ -33,22 +34,9 @@ struct DistributedTracingInteropTests {
                 return "hello"
             }
         }
-        let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: {
-                var logger = Logger(label: "interop-test-server")
-                logger.logLevel = .critical
-                return logger
-            }())
-        let server = Task { try await app.runService() }
-        defer { server.cancel() }
-        var iterator = portStream.makeAsyncIterator()
-        let serverPort = try #require(await iterator.next())
+        let server = try await LoopbackApplication.start(router: router, label: "interop-test-server")
+        defer { server.task.cancel() }
+        let serverPort = server.port
 
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration())
         // Other suites in this process share the bootstrapped tracer and make HTTP calls of their own: every span

@@ -6,31 +6,7 @@ import NoveumTrace
 import NoveumTraceOTLP
 import NoveumTraceTestSupport
 import SwiftProtobuf
-import Synchronization
 import Testing
-
-/// A transport that records requests and answers with a fixed response or error.
-final class StubTransport: HTTPTransport, Sendable {
-    struct Failure: Error {}
-
-    private let state = Mutex<(requests: [HTTPTransport.Request], timeouts: [Duration])>(([], []))
-    private let respond: @Sendable (HTTPTransport.Request) throws -> HTTPTransport.Response
-
-    init(_ respond: @escaping @Sendable (HTTPTransport.Request) throws -> HTTPTransport.Response = { _ in HTTPTransport.Response(status: 200) }) {
-        self.respond = respond
-    }
-
-    var requests: [HTTPTransport.Request] { state.withLock { $0.requests } }
-    var timeouts: [Duration] { state.withLock { $0.timeouts } }
-
-    func send(_ request: HTTPTransport.Request, timeout: Duration) async throws -> HTTPTransport.Response {
-        state.withLock {
-            $0.requests.append(request)
-            $0.timeouts.append(timeout)
-        }
-        return try respond(request)
-    }
-}
 
 @Suite("OTLP exporter")
 struct OTLPExporterTests {

@@ -10,21 +10,9 @@ import Testing
 struct OTLPPartialSuccessTests {
     typealias Response = Opentelemetry_Proto_Collector_Trace_V1_ExportTraceServiceResponse
 
-    /// A deterministic generator, so a failure names a reproducible case.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("agrees with SwiftProtobuf on 500 generated responses, unknown fields included")
     func agreesWithReference() throws {
-        var random = Generator(state: 42)
+        var random = SplitMix64(seed: 42)
         for _ in 0..<500 {
             var response = Response()
             let kind = random.next() % 4
@@ -62,7 +50,7 @@ struct OTLPPartialSuccessTests {
             let cut = Array(bytes.prefix(length))
             #expect((try? Response(serializedBytes: cut)) == nil || OTLPPartialSuccess.decodeProtobuf(cut) != nil || length == 0)
         }
-        var random = Generator(state: 7)
+        var random = SplitMix64(seed: 7)
         for _ in 0..<2_000 {
             let garbage = (0..<Int(random.next() % 64)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             _ = OTLPPartialSuccess.decodeProtobuf(garbage)

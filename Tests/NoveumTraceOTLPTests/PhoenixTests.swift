@@ -1,26 +1,18 @@
 import Foundation
 import NoveumTrace
 import NoveumTraceOTLP
+import NoveumTraceTestSupport
 import Testing
 
 /// End to end against a real Arize Phoenix server: set `NOVEUM_PHOENIX_URL` (for example
 /// `http://127.0.0.1:6006`, as `Scripts/phoenix.sh` prints) to run it.
-enum Phoenix {
-    static let url: String? = {
-        guard let raw = ProcessInfo.processInfo.environment["NOVEUM_PHOENIX_URL"], !raw.isEmpty else { return nil }
-        var url = raw
-        while url.hasSuffix("/") { url.removeLast() }
-        return url
-    }()
-}
-
 @Suite(
     "Arize Phoenix (OTLP/HTTP protobuf)",
-    .enabled(if: Phoenix.url != nil, "set NOVEUM_PHOENIX_URL (e.g. http://127.0.0.1:6006; Scripts/phoenix.sh starts one)"))
+    .enabled(if: ExternalServer.phoenix != nil, "set NOVEUM_PHOENIX_URL (e.g. http://127.0.0.1:6006; Scripts/phoenix.sh starts one)"))
 struct PhoenixTests {
     @Test("an LLM span and its parent appear in Phoenix with model, parent and token counts")
     func llmSpan() async throws {
-        let base = try #require(Phoenix.url)
+        let base = try #require(ExternalServer.phoenix)
         let exporter = try OTLPExporter(.init(endpoint: base + "/v1/traces", protocol: .httpProtobuf), environment: [:])
         let client = try NoveumClient(
             project: "phoenix-e2e", environment: "test", serviceVersion: "1.0.0", config: .init(exporters: [exporter]))
@@ -53,14 +45,8 @@ struct PhoenixTests {
         let root = try #require(rootID)
         let llm = try #require(llmID)
         // Phoenix stores spans shortly after answering 200: poll, bounded.
-        let spans = await Loopback.poll(timeout: .seconds(20), every: .milliseconds(200)) { () async -> [[String: Any]]? in
-            guard let response = await Loopback.get("\(base)/v1/projects/default/spans?trace_id=\(trace)"),
-                response.status == 200,
-                let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-                let data = object["data"] as? [[String: Any]], data.count >= 2
-            else { return nil }
-            return data
-        }
+        let spans = await ExternalServer.phoenixSpans(
+            at: base, traceID: trace, atLeast: 2, timeout: .seconds(20), every: .milliseconds(200))
         let stored = try #require(spans, "the spans of trace \(trace) did not appear in Phoenix within 20 s")
         #expect(stored.count == 2)
 

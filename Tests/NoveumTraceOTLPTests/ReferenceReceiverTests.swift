@@ -1,6 +1,7 @@
 import Foundation
 import NoveumTrace
 import NoveumTraceOTLP
+import NoveumTraceTestSupport
 import Testing
 
 /// The reference receiver in `../shared/tools/otlp_ref_receiver.py` (beside the package's folder, as in CI):

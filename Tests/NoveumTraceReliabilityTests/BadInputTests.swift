@@ -1,6 +1,7 @@
 import Foundation
 import NoveumTraceTesting
 import PropertyBased
+import NoveumTraceTestSupport
 import Testing
 
 @testable import NoveumTrace

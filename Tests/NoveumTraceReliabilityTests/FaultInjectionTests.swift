@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NoveumTraceOTLP
 import NoveumTraceTesting
+import NoveumTraceTestSupport
 import Testing
 
 @testable import NoveumTrace

@@ -1,28 +1,21 @@
 import Foundation
 import NoveumTrace
 import NoveumTraceOTLP
+import NoveumTraceTestSupport
 import NoveumTraceTesting
 import Testing
 
-/// The MLflow tracking server to export to: `NOVEUM_MLFLOW_URL` (`Scripts/mlflow.sh` starts one; so does `.ci/run`).
-enum MLflowServer {
-    static let url: String? = {
-        guard let raw = ProcessInfo.processInfo.environment["NOVEUM_MLFLOW_URL"], !raw.isEmpty else { return nil }
-        var url = raw
-        while url.hasSuffix("/") { url.removeLast() }
-        return url
-    }()
-}
-
+/// Exports to the MLflow tracking server named by `NOVEUM_MLFLOW_URL` (`Scripts/mlflow.sh` starts one; so does
+/// `.ci/run`).
 @Suite(
     "MLflow OTLP endpoint (protobuf and JSON)",
-    .enabled(if: MLflowServer.url != nil, "set NOVEUM_MLFLOW_URL (Scripts/mlflow.sh starts MLflow 3)"))
+    .enabled(if: ExternalServer.mlflow != nil, "set NOVEUM_MLFLOW_URL (Scripts/mlflow.sh starts MLflow 3)"))
 struct MLflowTests {
     @Test(
         "an agent trace with an LLM call is stored by MLflow: both spans, the parent, every attribute and value",
         arguments: [OTLPProtocol.httpProtobuf, .httpJSON])
     func trace(protocol otlpProtocol: OTLPProtocol) async throws {
-        let base = try #require(MLflowServer.url)
+        let base = try #require(ExternalServer.mlflow)
         let service = "mlflow-\(otlpProtocol == .httpJSON ? "json" : "protobuf")"
         let exporter = try OTLPExporter(
             .init(endpoint: base + "/v1/traces", protocol: otlpProtocol, headers: ["x-mlflow-experiment-id": "0"]),

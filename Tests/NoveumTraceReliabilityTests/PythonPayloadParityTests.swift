@@ -1,4 +1,5 @@
 import Foundation
+import NoveumTraceTestSupport
 import NoveumTraceTesting
 import Testing
 
@@ -16,7 +17,7 @@ enum PythonReference {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("shared/reference/noveum-payload-python-1.5.28.json")
     /// The capture server that holds the Python SDK's requests, when `Scripts/python-parity.sh` started one.
-    static let liveURL: String? = ProcessInfo.processInfo.environment["NOVEUM_PARITY_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let liveURL: String? = ExternalServer.pythonParity
 
     /// Trace fields whose kind differs on purpose: the trace status message is the failed span's message.
     static let knownTraceDifferences: Set<String> = [".status", ".status_message", ".error_count"]
@@ -58,22 +59,7 @@ private func runSwiftWorkload(endpoint: String) async throws {
     let client = try NoveumClient(
         apiKey: "parity-test-key", project: "production-app", environment: "development", endpoint: endpoint,
         serviceVersion: nil, config: config, processEnvironment: [:])
-    let batch = client.startSpan(
-        name: "batch_query_processing", attributes: ["batch.size": 2, "batch.operation": "llm_processing"])
-    for i in 0..<2 {
-        let span = client.startSpan(
-            name: "query_processing_\(i)", parentSpanID: batch.spanID, attributes: ["query.index": i, "query.text": "q"])
-        if i == 0 {
-            span.setAttributes(["query.success": true])
-            span.setStatus(.ok)
-        } else {
-            span.recordException(ValueError())
-            span.setStatus(.error, "boom")
-        }
-        client.finishSpan(span)
-    }
-    batch.setStatus(.ok)
-    client.finishSpan(batch)
+    recordBatchExample(on: client, queries: ["q", "q"])
     client.traceLLM(model: "gpt-4", provider: "openai") { span in span.setUsage(input: 12, output: 34) }
     #expect(await client.flush() == 0)
     await client.shutdown()

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NoveumTraceOTLP
+import NoveumTraceTestSupport
 import NoveumTraceTesting
 import Testing
 
@@ -8,11 +9,6 @@ import Testing
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// A key no pattern would recognise, so only the SDK's own care keeps it out of logs and payloads.
@@ -231,80 +227,42 @@ private struct SecretError: Error, CustomStringConvertible {
 /// `openssl s_server` with a fresh self-signed certificate on a free loopback port.
 final class SelfSignedTLSServer {
     let port: Int
-    private let process: Process
+    private let server: ServerProcess
     private let folder: URL
-    private let log: URL
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("noveum-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let key = folder.appendingPathComponent("key.pem").path
         let cert = folder.appendingPathComponent("cert.pem").path
-        try Self.run("/usr/bin/env", [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
+        let generated = Loopback.run("openssl", [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-days", "1",
             "-keyout", key, "-out", cert,
         ])
+        guard generated == 0 else { throw ServerError.openssl }
         let probe = try RefusedPort()
         port = probe.port
         probe.release()
-        log = folder.appendingPathComponent("server.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key, "-www", "-quiet"]
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        server = try ServerProcess(
+            executable: "openssl",
+            arguments: ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key, "-www", "-quiet"])
         // Ready when the port accepts connections.
         for _ in 0..<200 {
-            if Self.canConnect(port) { return }
+            if Loopback.canConnect(port) { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        server.stop()
         throw ServerError.notReady
     }
 
     enum ServerError: Error { case notReady, openssl }
 
     /// What the server printed (it logs request lines it could read).
-    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+    var output: String { server.output }
 
+    /// Kills the server (SIGKILL: the child inherits the test process's blocked signals, SIGTERM included).
     func stop() {
-        // SIGKILL: the child inherits the test process's blocked signals, SIGTERM included.
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        server.stop()
         try? FileManager.default.removeItem(at: folder)
-    }
-
-    private static func run(_ path: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ServerError.openssl }
-    }
-
-    private static func canConnect(_ port: Int) -> Bool {
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
     }
 }

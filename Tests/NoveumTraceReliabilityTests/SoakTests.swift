@@ -1,5 +1,6 @@
 import Foundation
 import NoveumTraceOTLP
+import NoveumTraceTestSupport
 import Testing
 
 @testable import NoveumTrace

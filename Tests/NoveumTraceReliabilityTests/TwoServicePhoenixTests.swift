@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
-import Logging
 import NoveumTrace
 import NoveumTraceOTLP
+import NoveumTraceTestSupport
 import Testing
 import Tracing
 
@@ -34,40 +34,14 @@ struct ServiceTracingMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Starts a Hummingbird application on a free loopback port; returns the port and the running task.
-func startService(_ router: Router<BasicRequestContext>, name: String) async throws -> (port: Int, task: Task<Void, any Error>) {
-    let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    var logger = Logger(label: name)
-    logger.logLevel = .critical
-    let app = Application(
-        router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-        onServerRunning: { channel in
-            portContinuation.yield(channel.localAddress?.port ?? 0)
-            portContinuation.finish()
-        }, logger: logger)
-    let task = Task { try await app.runService(gracefulShutdownSignals: []) }
-    var iterator = portStream.makeAsyncIterator()
-    let port = try #require(await iterator.next())
-    return (port, task)
-}
-
-/// The Phoenix server to read back from: `NOVEUM_PHOENIX_URL`.
-enum PhoenixServer {
-    static let url: String? = {
-        guard let raw = ProcessInfo.processInfo.environment["NOVEUM_PHOENIX_URL"], !raw.isEmpty else { return nil }
-        var url = raw
-        while url.hasSuffix("/") { url.removeLast() }
-        return url
-    }()
-}
-
+/// Reads the joined trace back from the Phoenix server named by `NOVEUM_PHOENIX_URL`.
 @Suite(
     "Two services, one trace, read back from Arize Phoenix",
-    .enabled(if: PhoenixServer.url != nil, "set NOVEUM_PHOENIX_URL (Scripts/phoenix.sh starts Phoenix; .ci/run does)"))
+    .enabled(if: ExternalServer.phoenix != nil, "set NOVEUM_PHOENIX_URL (Scripts/phoenix.sh starts Phoenix; .ci/run does)"))
 struct TwoServicePhoenixTests {
     @Test("gateway → HTTP (traceparent) → llm-service: one trace id, correct parents, token counts in Phoenix")
     func joinedTrace() async throws {
-        let base = try #require(PhoenixServer.url)
+        let base = try #require(ExternalServer.phoenix)
         func makeClient(_ service: String) throws -> NoveumClient {
             let exporter = try OTLPExporter(.init(endpoint: base + "/v1/traces", protocol: .httpProtobuf), environment: [:])
             return try NoveumClient(
@@ -87,7 +61,7 @@ struct TwoServicePhoenixTests {
                 return "hi!"
             }
         }
-        let llm = try await startService(llmRouter, name: "llm-service")
+        let llm = try await LoopbackApplication.start(router: llmRouter, label: "llm-service")
         defer { llm.task.cancel() }
 
         // gateway: calls llm-service over HTTP with AsyncHTTPClient traced by the gateway's client.
@@ -102,7 +76,7 @@ struct TwoServicePhoenixTests {
             let response = try await http.execute(request, timeout: .seconds(10))
             return String(buffer: try await response.body.collect(upTo: 1 << 16))
         }
-        let gateway = try await startService(gatewayRouter, name: "gateway")
+        let gateway = try await LoopbackApplication.start(router: gatewayRouter, label: "gateway")
         defer { gateway.task.cancel() }
 
         // A user request, traced at the edge by the gateway's client.
@@ -124,14 +98,9 @@ struct TwoServicePhoenixTests {
         await gatewayClient.shutdown()
 
         // user-session → GET /ask (gateway server) → POST (AHC client) → POST /complete (llm server) → chat gpt-4o-mini
-        let spans = await Loopback.poll(timeout: .seconds(30), every: .milliseconds(300)) { () async -> [[String: Any]]? in
-            guard let response = await Loopback.get("\(base)/v1/projects/default/spans?trace_id=\(traceID)&limit=100"),
-                response.status == 200,
-                let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-                let data = object["data"] as? [[String: Any]], data.count >= 5
-            else { return nil }
-            return data
-        }
+        let spans = await ExternalServer.phoenixSpans(
+            at: base, traceID: traceID, parameters: "&limit=100", atLeast: 5, timeout: .seconds(30),
+            every: .milliseconds(300))
         let stored = try #require(spans, "the joined trace \(traceID) did not appear in Phoenix within 30 s")
         func spanID(_ span: [String: Any]) -> String? { (span["context"] as? [String: Any])?["span_id"] as? String }
         func named(_ name: String) -> [String: Any]? { stored.first { $0["name"] as? String == name } }

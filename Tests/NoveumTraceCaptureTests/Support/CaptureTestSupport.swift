@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 @testable import NoveumTrace
+import NoveumTraceTestSupport
 import NoveumTraceTesting
 import Testing
 

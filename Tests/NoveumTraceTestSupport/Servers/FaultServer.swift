@@ -13,9 +13,9 @@ import Darwin
 ///
 /// Every connection gets one answer (`Connection: close`), chosen by ``Behavior``. Each connection is served on
 /// its own thread; ``stop()`` closes the listening socket and releases waiting connections.
-final class FaultServer: Sendable {
+package final class FaultServer: Sendable {
     /// What the server does with each request.
-    indirect enum Behavior: Sendable, CustomStringConvertible {
+    package indirect enum Behavior: Sendable, CustomStringConvertible {
         /// A complete response: this status, these headers, this body.
         case respond(status: Int, headers: [String: String] = [:], body: [UInt8] = [])
         /// Reads the request, then closes the connection without a byte of answer.
@@ -29,7 +29,7 @@ final class FaultServer: Sendable {
         /// Each block of `every` requests behaves as the next element of `behaviors`, in turn: a flapping backend.
         case cycle([Behavior], every: Int)
 
-        var description: String {
+        package var description: String {
             switch self {
             case .respond(let status, let headers, let body):
                 "HTTP \(status)\(headers.isEmpty ? "" : " \(headers)")\(body.isEmpty ? "" : " + \(body.count)-byte body")"
@@ -42,7 +42,7 @@ final class FaultServer: Sendable {
         }
     }
 
-    let port: Int
+    package let port: Int
     private let listener: Int32
     private let behavior: Behavior
     private let requestCount = LockedValue(0)
@@ -51,47 +51,23 @@ final class FaultServer: Sendable {
     private let waiting = LockedValue(0)
 
     /// Starts listening on a free port.
-    init(_ behavior: Behavior) throws {
+    package init(_ behavior: Behavior) throws {
         self.behavior = behavior
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw FaultServerError.socket }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard bound == 0, named == 0, listen(fd, 128) == 0 else {
-            close(fd)
-            throw FaultServerError.bind
-        }
-        self.listener = fd
-        self.port = Int(UInt16(bigEndian: address.sin_port))
+        let bound = try Loopback.boundSocket(listen: 128, reuseAddress: true)
+        self.listener = bound.fd
+        self.port = bound.port
         let thread = Thread { [self] in acceptLoop() }
         thread.start()
     }
 
-    enum FaultServerError: Error { case socket, bind }
-
     /// `http://127.0.0.1:PORT`.
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    package var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Requests read so far.
-    var requests: Int { requestCount.withLock { $0 } }
+    package var requests: Int { requestCount.withLock { $0 } }
 
     /// Stops accepting connections and releases any connection waiting to answer.
-    func stop() {
+    package func stop() {
         let first = stopped.withLock { stopped -> Bool in
             defer { stopped = true }
             return !stopped

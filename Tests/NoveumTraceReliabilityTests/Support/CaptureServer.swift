@@ -1,1 +1,0 @@
-../../NoveumTraceExportTests/Support/CaptureServer.swift

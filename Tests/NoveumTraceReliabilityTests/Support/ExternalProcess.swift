@@ -1,1 +1,0 @@
-../../NoveumTraceOTLPTests/Support/ExternalProcess.swift

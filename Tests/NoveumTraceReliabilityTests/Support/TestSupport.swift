@@ -1,1 +1,0 @@
-../../NoveumTraceExportTests/Support/TestSupport.swift
