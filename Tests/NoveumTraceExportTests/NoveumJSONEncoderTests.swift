@@ -431,13 +431,14 @@ struct NoveumJSONEncoderTests {
         #expect(typed.traces.first?.span_count == 1)
     }
 
-    @Test("ISO 8601 times: microseconds, UTC, leap days, the epoch")
+    @Test("ISO 8601 times: microseconds, UTC, leap days, the epoch, the largest time a span can hold")
     func isoTimes() throws {
         let cases: [(UInt64, String)] = [
             (0, "1970-01-01T00:00:00.000000+00:00"),
             (951_868_799_999_999_999, "2000-02-29T23:59:59.999999+00:00"),
             (1_795_750_786_591_861_999, "2026-11-27T03:39:46.591861+00:00"),
             (4_102_444_800_000_001_000, "2100-01-01T00:00:00.000001+00:00"),
+            (UInt64.max, "2554-07-21T23:34:33.709551+00:00"),
         ]
         for (nanos, expected) in cases {
             let span = SpanData(

@@ -1,14 +1,17 @@
-/// Lowercase hexadecimal encoding and decoding of fixed-width integers, used by the W3C ids.
+/// Lowercase hexadecimal encoding and decoding of fixed-width integers: the W3C ids, in `traceparent`, in their
+/// descriptions and in every encoder (``ByteSink/appendHex(_:width:)`` writes through ``write(_:width:into:at:)``).
 enum Hex {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// Writes `value` as exactly `width` lowercase hex digits into `buffer` starting at `offset`.
+    /// Writes `value` as exactly `width` lowercase hex digits into `buffer` starting at `offset`, which the caller
+    /// has checked fit.
     @inline(__always)
     static func write(_ value: UInt64, width: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        guard let base = buffer.baseAddress else { return }
         var v = value
         var i = offset + width - 1
         while i >= offset {
-            buffer[i] = digits[Int(v & 0xF)]
+            // Arithmetic instead of a table of digits: no load, no bounds check.
+            let nibble = UInt8(truncatingIfNeeded: v & 0xF)
+            base[i] = nibble &+ (nibble < 10 ? UInt8(ascii: "0") : UInt8(ascii: "a") &- 10)
             v >>= 4
             i -= 1
         }

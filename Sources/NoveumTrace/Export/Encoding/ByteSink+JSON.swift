@@ -173,65 +173,62 @@ extension ByteSink {
     }
 
     /// A quoted ISO 8601 UTC time with microseconds and an explicit offset: `"2026-11-27T03:39:46.591861+00:00"`.
-    /// Nanoseconds are truncated to microseconds.
+    /// Nanoseconds are truncated to microseconds. Every `UInt64` of nanoseconds falls in the years 1970 to 2554, so
+    /// the year always has four digits and the text always 34 bytes.
     mutating func isoTime(nanos: UInt64) {
-        let seconds = Int64(nanos / 1_000_000_000)
         let micros = Int(nanos % 1_000_000_000 / 1_000)
-        let f = CivilTime.fields(fromSeconds: seconds)
-        if (0...9999).contains(f.year) {
-            // The usual case, built on the stack and appended at once: "YYYY-MM-DDTHH:MM:SS.ffffff+00:00".
-            withUnsafeTemporaryAllocation(byteCount: 34, alignment: 1) { buffer in
-                func put(_ value: Int, width: Int, at offset: Int) {
-                    var remaining = value
-                    var index = offset + width - 1
-                    while index >= offset {
-                        buffer[index] = UInt8(truncatingIfNeeded: 48 + remaining % 10)
-                        remaining /= 10
-                        index -= 1
-                    }
+        let f = CivilTime.fields(fromSeconds: Int64(nanos / 1_000_000_000))
+        // Built on the stack and appended at once.
+        withUnsafeTemporaryAllocation(byteCount: 34, alignment: 1) { buffer in
+            func put(_ value: Int, width: Int, at offset: Int) {
+                var remaining = value
+                var index = offset + width - 1
+                while index >= offset {
+                    buffer[index] = UInt8(truncatingIfNeeded: 48 + remaining % 10)
+                    remaining /= 10
+                    index -= 1
                 }
-                buffer.copyBytes(from: "\"0000-00-00T00:00:00.000000+00:00\"".utf8)
-                put(f.year, width: 4, at: 1)
-                put(f.month, width: 2, at: 6)
-                put(f.day, width: 2, at: 9)
-                put(f.hour, width: 2, at: 12)
-                put(f.minute, width: 2, at: 15)
-                put(f.second, width: 2, at: 18)
-                put(micros, width: 6, at: 21)
-                raw(UnsafeRawBufferPointer(buffer))
             }
-            return
+            buffer.copyBytes(from: "\"0000-00-00T00:00:00.000000+00:00\"".utf8)
+            put(f.year, width: 4, at: 1)
+            put(f.month, width: 2, at: 6)
+            put(f.day, width: 2, at: 9)
+            put(f.hour, width: 2, at: 12)
+            put(f.minute, width: 2, at: 15)
+            put(f.second, width: 2, at: 18)
+            put(micros, width: 6, at: 21)
+            raw(UnsafeRawBufferPointer(buffer))
         }
-        append(UInt8(ascii: "\""))
-        padded(f.year, width: 4)
-        append(UInt8(ascii: "-"))
-        padded(f.month, width: 2)
-        append(UInt8(ascii: "-"))
-        padded(f.day, width: 2)
-        append(UInt8(ascii: "T"))
-        padded(f.hour, width: 2)
-        append(UInt8(ascii: ":"))
-        padded(f.minute, width: 2)
-        append(UInt8(ascii: ":"))
-        padded(f.second, width: 2)
-        append(UInt8(ascii: "."))
-        padded(micros, width: 6)
-        raw("+00:00\"")
     }
 
-    private mutating func padded(_ value: Int, width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        var remaining = value
-        if remaining >= divisor * 10 {
-            // Wider than `width` (years after 9999): write every digit.
-            unsigned(UInt64(remaining))
-            return
-        }
-        while divisor > 0 {
-            append(UInt8(ascii: "0") + UInt8(remaining / divisor))
-            remaining %= divisor
-            divisor /= 10
+    // MARK: Members
+
+    /// A member's value, as the encoders' members hold them.
+    enum MemberValue {
+        case string(String?)
+        case traceID(TraceID)
+        case spanID(SpanID?)
+        case bool(Bool)
+        case int(Int)
+        case unsigned(UInt64)
+        case double(Double)
+        /// Nanoseconds since the Unix epoch, written as an ISO 8601 time (``isoTime(nanos:)``).
+        case isoTime(UInt64)
+    }
+
+    /// An object member whose key, with its punctuation, is known in advance (`,"name":`), then its value.
+    @inline(__always)
+    mutating func member(_ key: StaticString, _ value: MemberValue) {
+        append(key)
+        switch value {
+        case .string(let text): string(text)
+        case .traceID(let id): traceID(id)
+        case .spanID(let id): spanID(id)
+        case .bool(let flag): bool(flag)
+        case .int(let number): int(number)
+        case .unsigned(let number): unsigned(number)
+        case .double(let number): double(number)
+        case .isoTime(let nanos): isoTime(nanos: nanos)
         }
     }
 
@@ -244,18 +241,24 @@ extension ByteSink {
         case .int(let v): int(v)
         case .double(let v): double(v)
         case .bool(let v): bool(v)
-        case .stringArray(let values): array(values) { $0.string($1) }
-        case .intArray(let values): array(values) { $0.int($1) }
-        case .doubleArray(let values): array(values) { $0.double($1) }
-        case .boolArray(let values): array(values) { $0.bool($1) }
+        case .stringArray(let values): jsonArray(values) { $0.string($1) }
+        case .intArray(let values): jsonArray(values) { $0.int($1) }
+        case .doubleArray(let values): jsonArray(values) { $0.double($1) }
+        case .boolArray(let values): jsonArray(values) { $0.bool($1) }
         }
     }
 
-    private mutating func array<T>(_ values: [T], _ write: (inout ByteSink, T) -> Void) {
+    /// A JSON array: `[`, each element as `write` writes it, separated by commas, `]`.
+    @inline(__always)
+    mutating func jsonArray<Elements: Collection>(
+        _ elements: Elements, _ write: (inout ByteSink, Elements.Element) -> Void
+    ) {
         append(UInt8(ascii: "["))
-        for (index, value) in values.enumerated() {
-            if index > 0 { append(UInt8(ascii: ",")) }
-            write(&self, value)
+        var first = true
+        for element in elements {
+            if !first { append(UInt8(ascii: ",")) }
+            first = false
+            write(&self, element)
         }
         append(UInt8(ascii: "]"))
     }

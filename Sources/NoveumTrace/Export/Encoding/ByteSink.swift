@@ -70,21 +70,25 @@ struct ByteSink: ~Copyable, @unchecked Sendable {
 
     @inline(__always)
     mutating func putFixed32(_ value: UInt32) {
-        (UnsafeMutableRawPointer(base) + count).storeBytes(of: value.littleEndian, as: UInt32.self)
-        count &+= 4
+        putBytes(of: value.littleEndian)
     }
 
     @inline(__always)
     mutating func putFixed64(_ value: UInt64) {
-        (UnsafeMutableRawPointer(base) + count).storeBytes(of: value.littleEndian, as: UInt64.self)
-        count &+= 8
+        putBytes(of: value.littleEndian)
     }
 
     /// Big-endian: the byte order of W3C ids.
     @inline(__always)
     mutating func putBigEndian64(_ value: UInt64) {
-        (UnsafeMutableRawPointer(base) + count).storeBytes(of: value.bigEndian, as: UInt64.self)
-        count &+= 8
+        putBytes(of: value.bigEndian)
+    }
+
+    /// The bytes of `value` as they lie in memory.
+    @inline(__always)
+    private mutating func putBytes<Value: FixedWidthInteger>(of value: Value) {
+        (UnsafeMutableRawPointer(base) + count).storeBytes(of: value, as: Value.self)
+        count &+= MemoryLayout<Value>.size
     }
 
     /// The UTF-8 bytes of `text`, whose UTF-8 count is `length`.
@@ -93,16 +97,8 @@ struct ByteSink: ~Copyable, @unchecked Sendable {
         let target = base + count
         let copied: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
             guard let source = bytes.baseAddress else { return }
-            if length <= 16 {
-                // Short keys and values: a loop beats a call to memmove.
-                var i = 0
-                while i < length {
-                    target[i] = source[i]
-                    i &+= 1
-                }
-            } else {
-                target.update(from: source, count: length)
-            }
+            // Short keys and values: a loop beats a call to memmove.
+            Self.copy(length, from: source, to: target, loopingUpTo: 16)
         }
         if copied == nil {
             var i = 0
@@ -136,9 +132,17 @@ struct ByteSink: ~Copyable, @unchecked Sendable {
     mutating func append(_ literal: StaticString) {
         let length = literal.utf8CodeUnitCount
         reserve(length)
-        let source = literal.utf8Start
-        let target = base + count
-        if length <= 24 {
+        Self.copy(length, from: literal.utf8Start, to: base + count, loopingUpTo: 24)
+        count &+= length
+    }
+
+    /// Copies `length` bytes: byte by byte up to `loopLimit` bytes, where a loop beats a call to memmove, and by
+    /// memmove above it.
+    @inline(__always)
+    private static func copy(
+        _ length: Int, from source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, loopingUpTo loopLimit: Int
+    ) {
+        if length <= loopLimit {
             var i = 0
             while i < length {
                 target[i] = source[i]
@@ -147,7 +151,6 @@ struct ByteSink: ~Copyable, @unchecked Sendable {
         } else {
             target.update(from: source, count: length)
         }
-        count &+= length
     }
 
     /// Appends a protobuf base-128 varint.
@@ -184,14 +187,7 @@ struct ByteSink: ~Copyable, @unchecked Sendable {
     @inline(__always)
     mutating func appendHex(_ value: UInt64, width: Int) {
         reserve(width)
-        var v = value
-        var i = count + width - 1
-        while i >= count {
-            let nibble = UInt8(truncatingIfNeeded: v & 0xF)
-            base[i] = nibble &+ (nibble < 10 ? UInt8(ascii: "0") : UInt8(ascii: "a") &- 10)
-            v >>= 4
-            i -= 1
-        }
+        Hex.write(value, width: width, into: UnsafeMutableBufferPointer(start: base + count, count: width), at: 0)
         count &+= width
     }
 

@@ -28,10 +28,8 @@ public struct LocalSpanLineEncoder: Sendable {
     /// Creates an encoder for spans of one client.
     public init(project: String, environment: String, resource: Resource) {
         var w = ByteSink(capacity: 256)
-        w.raw("{\"v\":1,\"project\":")
-        w.string(project)
-        w.raw(",\"environment\":")
-        w.string(environment)
+        w.member("{\"v\":1,\"project\":", .string(project))
+        w.member(",\"environment\":", .string(environment))
         w.raw(",\"resource\":")
         Self.typedAttributes(resource.attributes, into: &w)
         header = w.bytes()
@@ -66,81 +64,34 @@ public struct LocalSpanLineEncoder: Sendable {
 
     private func encode(_ span: SpanData, into w: inout ByteSink) {
         w.raw(header)
-        w.raw(",\"trace_id\":")
-        w.traceID(span.traceID)
-        w.raw(",\"span_id\":")
-        w.spanID(span.spanID)
-        w.raw(",\"parent_span_id\":")
-        w.spanID(span.parentSpanID)
-        w.raw(",\"parent_remote\":")
-        w.bool(span.parentIsRemote)
-        w.raw(",\"sampled\":")
-        w.bool(span.context.isSampled)
-        w.raw(",\"trace_state\":")
-        w.string(span.context.traceState)
-        w.raw(",\"name\":")
-        w.string(span.name)
+        w.member(",\"trace_id\":", .traceID(span.traceID))
+        w.member(",\"span_id\":", .spanID(span.spanID))
+        w.member(",\"parent_span_id\":", .spanID(span.parentSpanID))
+        w.member(",\"parent_remote\":", .bool(span.parentIsRemote))
+        w.member(",\"sampled\":", .bool(span.context.isSampled))
+        w.member(",\"trace_state\":", .string(span.context.traceState))
+        w.member(",\"name\":", .string(span.name))
         w.raw(",\"kind\":")
         w.raw(UInt8(ascii: "\""))
         w.raw(span.kind.formatNames.spool)
         w.raw(UInt8(ascii: "\""))
-        w.raw(",\"start_ns\":")
-        w.unsigned(span.startTimeNanos)
-        w.raw(",\"end_ns\":")
-        w.unsigned(span.endTimeNanos)
-        w.raw(",\"status\":")
-        w.string(span.status.rawValue)
-        w.raw(",\"status_message\":")
-        w.string(span.statusMessage)
-        w.raw(",\"attributes\":")
-        Self.typedAttributes(span.attributes, into: &w)
-        w.raw(",\"events\":[")
-        for (index, event) in span.events.enumerated() {
-            if index > 0 { w.raw(",") }
-            w.raw("{\"name\":")
-            w.string(event.name)
-            w.raw(",\"time_ns\":")
-            w.unsigned(event.timeNanos)
-            w.raw(",\"attributes\":")
-            Self.typedAttributes(event.attributes, into: &w)
-            w.raw("}")
-        }
-        w.raw("],\"links\":[")
-        for (index, link) in span.links.enumerated() {
-            if index > 0 { w.raw(",") }
-            w.raw("{\"trace_id\":")
-            w.traceID(link.context.traceID)
-            w.raw(",\"span_id\":")
-            w.spanID(link.context.spanID)
-            w.raw(",\"trace_state\":")
-            w.string(link.context.traceState)
-            w.raw(",\"attributes\":")
-            Self.typedAttributes(link.attributes, into: &w)
-            w.raw("}")
-        }
-        w.raw("],\"exception\":")
+        w.member(",\"start_ns\":", .unsigned(span.startTimeNanos))
+        w.member(",\"end_ns\":", .unsigned(span.endTimeNanos))
+        w.spanOutcomeAndContent(span, as: Dialect.self)
+        w.raw(",\"exception\":")
         if let exception = span.exception {
-            w.raw("{\"type\":")
-            w.string(exception.type)
-            w.raw(",\"message\":")
-            w.string(exception.message)
-            w.raw(",\"stack\":")
-            w.string(exception.stackTrace)
-            w.raw("}")
+            w.spanException(exception, as: Dialect.self)
         } else {
             w.null()
         }
-        w.raw(",\"dropped_attributes\":")
-        w.int(span.droppedAttributeCount)
-        w.raw(",\"dropped_events\":")
-        w.int(span.droppedEventCount)
+        w.member(",\"dropped_attributes\":", .int(span.droppedAttributeCount))
+        w.member(",\"dropped_events\":", .int(span.droppedEventCount))
         w.raw("}\n")
     }
 
+    /// `[[key, type, value], …]`: an attribute list as typed triples, in list order.
     static func typedAttributes(_ list: AttributeList, into w: inout ByteSink) {
-        w.raw("[")
-        for (index, element) in list.enumerated() {
-            if index > 0 { w.raw(",") }
+        w.jsonArray(list) { w, element in
             w.raw("[")
             w.string(element.key)
             w.raw(",\"")
@@ -149,6 +100,22 @@ public struct LocalSpanLineEncoder: Sendable {
             w.attributeValue(element.value)
             w.raw("]")
         }
-        w.raw("]")
+    }
+
+    /// The spool's events, links and exception: typed attributes, times in nanoseconds, every key written.
+    enum Dialect: SpanJSONDialect {
+        static func attributes(_ list: AttributeList, into sink: inout ByteSink) {
+            typedAttributes(list, into: &sink)
+        }
+
+        static func eventTime(_ nanos: UInt64, into sink: inout ByteSink) {
+            sink.member(",\"time_ns\":", .unsigned(nanos))
+        }
+
+        static let linkHasTraceState = true
+
+        static func exceptionStack(_ stackTrace: String?, into sink: inout ByteSink) {
+            sink.member(",\"stack\":", .string(stackTrace))
+        }
     }
 }

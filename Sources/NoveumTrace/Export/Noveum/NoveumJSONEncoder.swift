@@ -47,43 +47,40 @@ public struct NoveumJSONEncoder: Sendable {
     /// Creates an encoder for a project, environment and resource.
     public init(project: String, environment: String, resource: Resource) {
         let sdkVersion = NoveumTrace.version
+        let sdk: KeyValuePairs = ["name": Resource.sdkName, "version": sdkVersion]
+        traceAttributes = Self.prepared(
+            "\"attributes\":{",
+            [
+                "noveum.project": project, "noveum.environment": environment, "noveum.sdk.version": sdkVersion,
+                "noveum.sampling.decision": "record",
+            ], "}")
+        traceTail =
+            Self.prepared("],\"events\":[],\"sdk\":{", sdk, "},")
+            + Self.prepared(
+                "", ["project": project, "environment": environment, "schema_version": Self.schemaVersion],
+                ",\"otel\":{\"trace_id\":")
         var w = ByteSink(capacity: 256)
-        w.raw("\"attributes\":{\"noveum.project\":")
-        w.string(project)
-        w.raw(",\"noveum.environment\":")
-        w.string(environment)
-        w.raw(",\"noveum.sdk.version\":")
-        w.string(sdkVersion)
-        w.raw(",\"noveum.sampling.decision\":\"record\"}")
-        traceAttributes = w.bytes()
-
-        w.removeAll()
-        w.raw("],\"events\":[],\"sdk\":{\"name\":")
-        w.string(Resource.sdkName)
-        w.raw(",\"version\":")
-        w.string(sdkVersion)
-        w.raw("},\"project\":")
-        w.string(project)
-        w.raw(",\"environment\":")
-        w.string(environment)
-        w.raw(",\"schema_version\":")
-        w.string(Self.schemaVersion)
-        w.raw(",\"otel\":{\"trace_id\":")
-        traceTail = w.bytes()
-
-        w.removeAll()
         w.raw(",\"resource\":")
         w.attributes(resource.attributes)
         w.raw("}}")
         resourceTail = w.bytes()
+        scopeTail = Self.prepared("\"scope\":{", sdk, "}}}")
+    }
 
-        w.removeAll()
-        w.raw("\"scope\":{\"name\":")
-        w.string(Resource.sdkName)
-        w.raw(",\"version\":")
-        w.string(sdkVersion)
-        w.raw("}}}")
-        scopeTail = w.bytes()
+    /// `prefix`, then `"key":"value",…` for `members` in order, then `suffix`: a piece of JSON written once per
+    /// encoder and copied into every request.
+    private static func prepared(
+        _ prefix: StaticString, _ members: KeyValuePairs<String, String>, _ suffix: StaticString
+    ) -> [UInt8] {
+        var w = ByteSink(capacity: 256)
+        w.raw(prefix)
+        for (position, member) in members.enumerated() {
+            if position > 0 { w.raw(",") }
+            w.key(member.key)
+            w.string(member.value)
+        }
+        w.raw(suffix)
+        return w.bytes()
     }
 
     /// Encodes `spans` into one request body.
@@ -177,33 +174,22 @@ public struct NoveumJSONEncoder: Sendable {
         if indices.isEmpty { (start, end) = (0, 0) }
         let root = indices.first { spans[$0].isLocalRoot } ?? indices.first
 
-        w.raw("{\"trace_id\":")
-        w.traceID(traceID)
-        w.raw(",\"name\":")
-        w.string(root.map { spans[$0].name } ?? "")
-        w.raw(",\"start_time\":")
-        w.isoTime(nanos: start)
-        w.raw(",\"end_time\":")
-        w.isoTime(nanos: end)
-        w.raw(",\"duration_ms\":")
-        w.double(Self.milliseconds(end - start))
+        w.member("{\"trace_id\":", .traceID(traceID))
+        w.member(",\"name\":", .string(root.map { spans[$0].name } ?? ""))
+        w.member(",\"start_time\":", .isoTime(start))
+        w.member(",\"end_time\":", .isoTime(end))
+        w.member(",\"duration_ms\":", .double(Self.milliseconds(end - start)))
         w.raw(",\"status\":")
         w.raw(errorCount > 0 ? "\"error\"" : "\"ok\"")
-        w.raw(",\"status_message\":")
-        w.string(firstFailure.flatMap { spans[$0].statusMessage })
-        w.raw(",\"span_count\":")
-        w.int(indices.count)
-        w.raw(",\"error_count\":")
-        w.int(errorCount)
+        w.member(",\"status_message\":", .string(firstFailure.flatMap { spans[$0].statusMessage }))
+        w.member(",\"span_count\":", .int(indices.count))
+        w.member(",\"error_count\":", .int(errorCount))
         w.raw(",")
         w.raw(traceAttributes)
         let metadata = TraceMetadata(indices, of: spans)
-        w.raw(",\"metadata\":{\"user_id\":")
-        w.string(metadata.userID)
-        w.raw(",\"session_id\":")
-        w.string(metadata.sessionID)
-        w.raw(",\"request_id\":")
-        w.string(metadata.requestID)
+        w.member(",\"metadata\":{\"user_id\":", .string(metadata.userID))
+        w.member(",\"session_id\":", .string(metadata.sessionID))
+        w.member(",\"request_id\":", .string(metadata.requestID))
         w.raw(",\"tags\":")
         Self.writeObject(metadata.tags, into: &w)
         w.raw(",\"custom_attributes\":")
@@ -278,72 +264,26 @@ public struct NoveumJSONEncoder: Sendable {
     // MARK: Span
 
     private func writeSpan(_ span: SpanData, into w: inout ByteSink) {
-        w.raw("{\"span_id\":")
-        w.spanID(span.spanID)
-        w.raw(",\"trace_id\":")
-        w.traceID(span.traceID)
-        w.raw(",\"parent_span_id\":")
-        w.spanID(span.parentSpanID)
-        w.raw(",\"name\":")
-        w.string(span.name)
-        w.raw(",\"start_time\":")
-        w.isoTime(nanos: span.startTimeNanos)
-        w.raw(",\"end_time\":")
-        w.isoTime(nanos: max(span.endTimeNanos, span.startTimeNanos))
-        w.raw(",\"duration_ms\":")
-        w.double(Self.milliseconds(span.durationNanos))
-        w.raw(",\"status\":")
-        w.string(span.status.rawValue)
-        w.raw(",\"status_message\":")
-        w.string(span.statusMessage)
-        w.raw(",\"attributes\":")
-        w.attributes(span.attributes)
-        w.raw(",\"events\":[")
-        for (position, event) in span.events.enumerated() {
-            if position > 0 { w.raw(",") }
-            w.raw("{\"name\":")
-            w.string(event.name)
-            w.raw(",\"timestamp\":")
-            w.isoTime(nanos: event.timeNanos)
-            w.raw(",\"attributes\":")
-            w.attributes(event.attributes)
-            w.raw("}")
-        }
-        w.raw("],\"links\":[")
-        for (position, link) in span.links.enumerated() {
-            if position > 0 { w.raw(",") }
-            w.raw("{\"trace_id\":")
-            w.traceID(link.context.traceID)
-            w.raw(",\"span_id\":")
-            w.spanID(link.context.spanID)
-            w.raw(",\"attributes\":")
-            w.attributes(link.attributes)
-            w.raw("}")
-        }
-        w.raw("],")
+        w.member("{\"span_id\":", .spanID(span.spanID))
+        w.member(",\"trace_id\":", .traceID(span.traceID))
+        w.member(",\"parent_span_id\":", .spanID(span.parentSpanID))
+        w.member(",\"name\":", .string(span.name))
+        w.member(",\"start_time\":", .isoTime(span.startTimeNanos))
+        w.member(",\"end_time\":", .isoTime(max(span.endTimeNanos, span.startTimeNanos)))
+        w.member(",\"duration_ms\":", .double(Self.milliseconds(span.durationNanos)))
+        w.spanOutcomeAndContent(span, as: Dialect.self)
         if let exception = span.exception {
-            w.raw("\"exception\":{\"type\":")
-            w.string(exception.type)
-            w.raw(",\"message\":")
-            w.string(exception.message)
-            if let stackTrace = exception.stackTrace {
-                w.raw(",\"stack_trace\":")
-                w.string(stackTrace)
-            }
-            w.raw("},")
+            w.raw(",\"exception\":")
+            w.spanException(exception, as: Dialect.self)
         }
-        w.raw("\"otel\":{\"trace_id\":")
-        w.traceID(span.traceID)
-        w.raw(",\"span_id\":")
-        w.spanID(span.spanID)
-        w.raw(",\"parent_span_id\":")
-        w.spanID(span.parentSpanID)
+        w.member(",\"otel\":{\"trace_id\":", .traceID(span.traceID))
+        w.member(",\"span_id\":", .spanID(span.spanID))
+        w.member(",\"parent_span_id\":", .spanID(span.parentSpanID))
         w.raw(",\"kind\":")
         w.raw(span.kind.formatNames.otelQuoted)
         w.raw(",\"status\":")
         Self.writeOTelStatus(span.status, span.statusMessage, into: &w)
-        w.raw(",\"name\":")
-        w.string(span.name)
+        w.member(",\"name\":", .string(span.name))
         w.raw(",")
         w.raw(scopeTail)
     }
@@ -358,8 +298,7 @@ public struct NoveumJSONEncoder: Sendable {
         case .error:
             w.raw("{\"code\":\"ERROR\"")
             if let message {
-                w.raw(",\"message\":")
-                w.string(message)
+                w.member(",\"message\":", .string(message))
             }
             w.raw("}")
         case .timeout, .cancelled:
@@ -370,6 +309,25 @@ public struct NoveumJSONEncoder: Sendable {
                 w.string(status.rawValue)
             }
             w.raw("}")
+        }
+    }
+
+    /// Noveum JSON's events, links and exception: attributes as native JSON objects, ISO 8601 times, no link trace
+    /// state, and `stack_trace` only when there is one (as the Python SDK sends them).
+    enum Dialect: SpanJSONDialect {
+        static func attributes(_ list: AttributeList, into sink: inout ByteSink) {
+            sink.attributes(list)
+        }
+
+        static func eventTime(_ nanos: UInt64, into sink: inout ByteSink) {
+            sink.member(",\"timestamp\":", .isoTime(nanos))
+        }
+
+        static let linkHasTraceState = false
+
+        static func exceptionStack(_ stackTrace: String?, into sink: inout ByteSink) {
+            guard let stackTrace else { return }
+            sink.member(",\"stack_trace\":", .string(stackTrace))
         }
     }
 }

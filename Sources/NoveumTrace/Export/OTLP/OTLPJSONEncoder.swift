@@ -44,12 +44,9 @@ public struct OTLPJSONEncoder: Sendable {
             sink.append("\"version\":")
             sink.string(scope.version)
         }
-        sink.append("},\"spans\":[")
-        for index in spans.indices {
-            if index != spans.startIndex { sink.append(UInt8(ascii: ",")) }
-            sink.jsonSpan(spans[index])
-        }
-        sink.append("]}]}]}")
+        sink.append("},\"spans\":")
+        sink.jsonArray(spans) { $0.jsonSpan($1) }
+        sink.append("}]}]}")
     }
 }
 
@@ -57,16 +54,7 @@ extension ByteSink {
     /// One `Span` object. Fields in field-number order; defaults left out.
     @inline(__always)
     mutating func jsonSpan(_ span: SpanData) {
-        append("{\"traceId\":\"")
-        appendHex(span.context.traceID.high, width: 16)
-        appendHex(span.context.traceID.low, width: 16)
-        append("\",\"spanId\":\"")
-        appendHex(span.context.spanID.rawValue, width: 16)
-        append(UInt8(ascii: "\""))
-        if let state = span.context.traceState, !state.isEmpty {
-            append(",\"traceState\":")
-            string(state)
-        }
+        jsonOpenContext(span.context)
         if let parent = span.parentSpanID {
             append(",\"parentSpanId\":\"")
             appendHex(parent.rawValue, width: 16)
@@ -106,29 +94,15 @@ extension ByteSink {
             }
             append(UInt8(ascii: "]"))
         }
-        if span.droppedAttributeCount > 0 {
-            append(",\"droppedAttributesCount\":")
-            appendDecimal(UInt64(OTLPMapping.count32(span.droppedAttributeCount)))
-        }
+        jsonDroppedCount(",\"droppedAttributesCount\":", span.droppedAttributeCount)
         if !span.events.isEmpty {
-            append(",\"events\":[")
-            for index in span.events.indices {
-                if index != 0 { append(UInt8(ascii: ",")) }
-                jsonEvent(span.events[index])
-            }
-            append(UInt8(ascii: "]"))
+            append(",\"events\":")
+            jsonArray(span.events) { $0.jsonEvent($1) }
         }
-        if span.droppedEventCount > 0 {
-            append(",\"droppedEventsCount\":")
-            appendDecimal(UInt64(OTLPMapping.count32(span.droppedEventCount)))
-        }
+        jsonDroppedCount(",\"droppedEventsCount\":", span.droppedEventCount)
         if !span.links.isEmpty {
-            append(",\"links\":[")
-            for index in span.links.indices {
-                if index != 0 { append(UInt8(ascii: ",")) }
-                jsonLink(span.links[index])
-            }
-            append(UInt8(ascii: "]"))
+            append(",\"links\":")
+            jsonArray(span.links) { $0.jsonLink($1) }
         }
         if hasStatus {
             append(",\"status\":{")
@@ -142,6 +116,29 @@ extension ByteSink {
             append(UInt8(ascii: "}"))
         }
         append(UInt8(ascii: "}"))
+    }
+
+    /// A dropped-items count, left out when zero (the default).
+    @inline(__always)
+    mutating func jsonDroppedCount(_ key: StaticString, _ count: Int) {
+        guard count > 0 else { return }
+        append(key)
+        appendDecimal(UInt64(OTLPMapping.count32(count)))
+    }
+
+    /// `{"traceId":"…","spanId":"…"`, and `,"traceState":…` when there is one: how a span and a link begin.
+    @inline(__always)
+    mutating func jsonOpenContext(_ context: SpanContext) {
+        append("{\"traceId\":\"")
+        appendHex(context.traceID.high, width: 16)
+        appendHex(context.traceID.low, width: 16)
+        append("\",\"spanId\":\"")
+        appendHex(context.spanID.rawValue, width: 16)
+        append(UInt8(ascii: "\""))
+        if let state = context.traceState, !state.isEmpty {
+            append(",\"traceState\":")
+            string(state)
+        }
     }
 
     @inline(__always)
@@ -170,16 +167,7 @@ extension ByteSink {
 
     @inline(__always)
     mutating func jsonLink(_ link: NoveumSpan.Link) {
-        append("{\"traceId\":\"")
-        appendHex(link.context.traceID.high, width: 16)
-        appendHex(link.context.traceID.low, width: 16)
-        append("\",\"spanId\":\"")
-        appendHex(link.context.spanID.rawValue, width: 16)
-        append(UInt8(ascii: "\""))
-        if let state = link.context.traceState, !state.isEmpty {
-            append(",\"traceState\":")
-            string(state)
-        }
+        jsonOpenContext(link.context)
         if !link.attributes.isEmpty {
             append(",\"attributes\":")
             jsonAttributes(link.attributes)
@@ -192,13 +180,7 @@ extension ByteSink {
     /// A JSON array of `KeyValue` objects.
     @inline(__always)
     mutating func jsonAttributes(_ attributes: AttributeList) {
-        append(UInt8(ascii: "["))
-        for index in attributes.indices {
-            if index != attributes.startIndex { append(UInt8(ascii: ",")) }
-            let attribute = attributes[index]
-            jsonKeyValue(attribute.key, attribute.value)
-        }
-        append(UInt8(ascii: "]"))
+        jsonArray(attributes) { $0.jsonKeyValue($1.key, $1.value) }
     }
 
     @inline(__always)
@@ -215,66 +197,58 @@ extension ByteSink {
     mutating func jsonAnyValue(_ value: AttributeValue) {
         switch value {
         case .string(let v):
-            append("{\"stringValue\":")
-            string(v)
-            append(UInt8(ascii: "}"))
+            jsonString(v)
         case .bool(let v):
-            append(v ? "{\"boolValue\":true}" : "{\"boolValue\":false}")
+            jsonBool(v)
         case .int(let v):
             jsonInt(v)
         case .double(let v):
             jsonDouble(v)
         case .stringArray(let values):
-            append("{\"arrayValue\":{\"values\":[")
-            for index in values.indices {
-                if index != 0 { append(UInt8(ascii: ",")) }
-                append("{\"stringValue\":")
-                string(values[index])
-                append(UInt8(ascii: "}"))
-            }
-            append("]}}")
+            jsonArrayValue(values) { $0.jsonString($1) }
         case .intArray(let values):
-            append("{\"arrayValue\":{\"values\":[")
-            for index in values.indices {
-                if index != 0 { append(UInt8(ascii: ",")) }
-                jsonInt(values[index])
-            }
-            append("]}}")
+            jsonArrayValue(values) { $0.jsonInt($1) }
         case .doubleArray(let values):
-            append("{\"arrayValue\":{\"values\":[")
-            for index in values.indices {
-                if index != 0 { append(UInt8(ascii: ",")) }
-                jsonDouble(values[index])
-            }
-            append("]}}")
+            jsonArrayValue(values) { $0.jsonDouble($1) }
         case .boolArray(let values):
-            append("{\"arrayValue\":{\"values\":[")
-            for index in values.indices {
-                if index != 0 { append(UInt8(ascii: ",")) }
-                append(values[index] ? "{\"boolValue\":true}" : "{\"boolValue\":false}")
-            }
-            append("]}}")
+            jsonArrayValue(values) { $0.jsonBool($1) }
         }
     }
 
+    /// `{"arrayValue":{"values":[…]}}`.
+    @inline(__always)
+    private mutating func jsonArrayValue<Element>(_ values: [Element], _ write: (inout ByteSink, Element) -> Void) {
+        append("{\"arrayValue\":{\"values\":")
+        jsonArray(values, write)
+        append("}}")
+    }
+
+    @inline(__always)
+    mutating func jsonString(_ value: String) {
+        jsonValue("{\"stringValue\":", "}") { $0.string(value) }
+    }
+
+    @inline(__always)
+    mutating func jsonBool(_ value: Bool) {
+        append(value ? "{\"boolValue\":true}" : "{\"boolValue\":false}")
+    }
+
+    /// `{"intValue":"…"}`: 64-bit integers are decimal strings in OTLP/JSON.
     @inline(__always)
     mutating func jsonInt(_ value: Int64) {
-        append("{\"intValue\":\"")
-        appendDecimal(value)
-        append("\"}")
+        jsonValue("{\"intValue\":\"", "\"}") { $0.appendDecimal(value) }
     }
 
     @inline(__always)
     mutating func jsonDouble(_ value: Double) {
-        append("{\"doubleValue\":")
-        if value.isFinite {
-            let text = value.description
-            appendUTF8(text, count: text.utf8.count)
-        } else if value.isNaN {
-            append("\"NaN\"")
-        } else {
-            append(value < 0 ? "\"-Infinity\"" : "\"Infinity\"")
-        }
-        append(UInt8(ascii: "}"))
+        jsonValue("{\"doubleValue\":", "}") { $0.double(value) }
+    }
+
+    /// `opening`, the value as `write` writes it, `closing`.
+    @inline(__always)
+    private mutating func jsonValue(_ opening: StaticString, _ closing: StaticString, _ write: (inout ByteSink) -> Void) {
+        append(opening)
+        write(&self)
+        append(closing)
     }
 }
