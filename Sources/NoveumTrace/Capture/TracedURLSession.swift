@@ -35,9 +35,7 @@ public final class TracedURLSession: Sendable {
     ///
     /// - Throws: `URLError` for connection-level failures, `CancellationError` when the calling task is cancelled.
     public func data(for request: URLRequest) async throws -> (Data, URLResponse) {
-        let call = request.url.flatMap { url in
-            LLMHTTPCall.start(method: request.httpMethod ?? "GET", url: url, body: request.httpBody ?? Data(), capture: capture)
-        }
+        let call = startCall(request)
         let (data, response): (Data, URLResponse)
         do {
             (data, response) = try await send(request)
@@ -46,8 +44,7 @@ public final class TracedURLSession: Sendable {
             throw error
         }
         if let call {
-            let http = response as? HTTPURLResponse
-            call.receivedResponse(status: http?.statusCode ?? 0, contentType: http?.value(forHTTPHeaderField: "Content-Type"))
+            Self.recordHead(of: response, on: call)
             call.received(data)
             call.finish()
         }
@@ -61,9 +58,7 @@ public final class TracedURLSession: Sendable {
     /// The span ends when the chunks end, fail, or are dropped before their end (then marked abandoned, and the
     /// request cancelled).
     public func bytes(for request: URLRequest) async throws -> (ResponseChunks, URLResponse) {
-        let call = request.url.flatMap { url in
-            LLMHTTPCall.start(method: request.httpMethod ?? "GET", url: url, body: request.httpBody ?? Data(), capture: capture)
-        }
+        let call = startCall(request)
         let streaming = StreamingDataTask(configuration: session.configuration, request: request)
         let response: URLResponse
         do {
@@ -72,11 +67,21 @@ public final class TracedURLSession: Sendable {
             call?.fail(error)
             throw error
         }
-        if let call {
-            let http = response as? HTTPURLResponse
-            call.receivedResponse(status: http?.statusCode ?? 0, contentType: http?.value(forHTTPHeaderField: "Content-Type"))
-        }
+        if let call { Self.recordHead(of: response, on: call) }
         return (ResponseChunks(stream: streaming.chunks, call: call), response)
+    }
+
+    /// The call's span, when `request` goes to a model endpoint the capture recognises.
+    private func startCall(_ request: URLRequest) -> LLMHTTPCall? {
+        request.url.flatMap { url in
+            LLMHTTPCall.start(method: request.httpMethod ?? "GET", url: url, body: request.httpBody ?? Data(), capture: capture)
+        }
+    }
+
+    /// Records the response's status and content type on the call's span.
+    private static func recordHead(of response: URLResponse, on call: LLMHTTPCall) {
+        let http = response as? HTTPURLResponse
+        call.receivedResponse(status: http?.statusCode ?? 0, contentType: http?.value(forHTTPHeaderField: "Content-Type"))
     }
 
     /// Sends through the wrapped session with a completion handler, cancelling the task with the calling task.

@@ -19,31 +19,8 @@ package enum Gzip {
         guard cnoveum_deflate_init_gzip(&stream, level) == Z_OK else { return nil }
         defer { deflateEnd(&stream) }
         // deflateBound covers the gzip header and trailer, so one call normally finishes the stream.
-        var capacity = Int(deflateBound(&stream, uLong(bytes.count)))
-        var output = [UInt8](repeating: 0, count: capacity)
-        var produced = 0
-        let finished = bytes.withUnsafeBufferPointer { input -> Bool in
-            stream.next_in = input.baseAddress.map { UnsafeMutablePointer(mutating: $0) }
-            stream.avail_in = uInt(input.count)
-            while true {
-                let status = output.withUnsafeMutableBufferPointer { out -> Int32 in
-                    // Never nil: `deflateBound` is at least the gzip header and trailer, so `output` is not empty.
-                    guard let base = out.baseAddress else { return Z_STREAM_ERROR }
-                    stream.next_out = base + produced
-                    stream.avail_out = uInt(out.count - produced)
-                    let status = deflate(&stream, Z_FINISH)
-                    produced = out.count - Int(stream.avail_out)
-                    return status
-                }
-                if status == Z_STREAM_END { return true }
-                guard status == Z_OK || status == Z_BUF_ERROR, produced == output.count else { return false }
-                capacity *= 2
-                output.append(contentsOf: repeatElement(0, count: capacity - output.count))
-            }
-        }
-        guard finished else { return nil }
-        output.removeSubrange(produced...)
-        return output
+        let capacity = Int(deflateBound(&stream, uLong(bytes.count)))
+        return run(&stream, over: bytes, capacity: capacity, grownCapacity: { $0 * 2 }) { deflate(&$0, Z_FINISH) }
     }
 
     /// Decompresses gzip (or zlib) data.
@@ -55,26 +32,41 @@ package enum Gzip {
         var stream = z_stream()
         guard cnoveum_inflate_init_gzip(&stream) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: min(max(bytes.count * 4, 1024), max(limit, 1)))
+        return run(
+            &stream, over: bytes, capacity: min(max(bytes.count * 4, 1024), max(limit, 1)),
+            grownCapacity: { $0 < limit ? min($0 * 2, limit) : nil }
+        ) { inflate(&$0, Z_NO_FLUSH) }
+    }
+
+    /// Runs `step` (one `deflate` or `inflate` call) over all of `bytes` until the stream ends, into an output of
+    /// `capacity` bytes that grows to `grownCapacity(count)` each time it fills.
+    ///
+    /// - Returns: the output, or nil when the stream fails, the data is truncated (zlib answers `Z_BUF_ERROR` with
+    ///   room left in the output), or `grownCapacity` refuses to grow.
+    private static func run(
+        _ stream: inout z_stream, over bytes: [UInt8], capacity: Int, grownCapacity: (Int) -> Int?,
+        step: (inout z_stream) -> Int32
+    ) -> [UInt8]? {
+        // Never empty: deflateBound is at least the gzip header and trailer, and inflate starts at one byte or more.
+        var output = [UInt8](repeating: 0, count: max(capacity, 1))
         var produced = 0
         let finished = bytes.withUnsafeBufferPointer { input -> Bool in
             stream.next_in = input.baseAddress.map { UnsafeMutablePointer(mutating: $0) }
             stream.avail_in = uInt(input.count)
             while true {
                 let status = output.withUnsafeMutableBufferPointer { out -> Int32 in
-                    // Never nil: `output` starts with at least one byte.
                     guard let base = out.baseAddress else { return Z_STREAM_ERROR }
                     stream.next_out = base + produced
                     stream.avail_out = uInt(out.count - produced)
-                    let status = inflate(&stream, Z_NO_FLUSH)
+                    let status = step(&stream)
                     produced = out.count - Int(stream.avail_out)
                     return status
                 }
                 if status == Z_STREAM_END { return true }
                 // Z_BUF_ERROR with input left means the output is full; without input, the data is truncated.
-                guard status == Z_OK || status == Z_BUF_ERROR, produced == output.count else { return false }
-                guard output.count < limit else { return false }
-                let grown = min(output.count * 2, limit)
+                guard status == Z_OK || status == Z_BUF_ERROR, produced == output.count,
+                    let grown = grownCapacity(output.count)
+                else { return false }
                 output.append(contentsOf: repeatElement(0, count: grown - output.count))
             }
         }
