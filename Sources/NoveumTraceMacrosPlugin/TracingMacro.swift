@@ -7,16 +7,22 @@ import SwiftSyntaxMacros
 protocol TracingMacro: BodyMacro, PeerMacro {
     /// The attribute's name without `@`.
     static var macroName: String { get }
-    /// Reads the macro's own arguments (not the capture options); nil when one was diagnosed as an error.
-    static func recipe(
-        _ arguments: MacroArguments, for function: TracedFunction, diagnostics: inout [Diagnostic]
-    ) -> SpanRecipe?
+    /// The static inline closure of `NoveumTrace` the expansion calls.
+    static var closure: String { get }
+    /// The macro's own string arguments (not the capture options), in the order the closure takes them.
+    static var parameters: [SpanRecipe.Parameter] { get }
+    /// Where captured arguments and results go.
+    static var captureStyle: SpanRecipe.CaptureStyle { get }
+    /// Whether the macro traces initializers (only `@Trace` does; the others offer a fix-it to it).
+    static var tracesInitializers: Bool { get }
 }
 
 extension TracingMacro {
     /// The expansions are laid out by ``TraceExpansion`` (the body keeps its own layout); the formatter would
     /// rewrap the user's code.
     static var formatMode: FormatMode { .disabled }
+
+    static var tracesInitializers: Bool { false }
 
     static func expansion(
         of node: AttributeSyntax, providingBodyFor declaration: some DeclSyntaxProtocol & WithOptionalCodeBlockSyntax,
@@ -36,7 +42,7 @@ extension TracingMacro {
 
         var diagnostics: [Diagnostic] = []
         defer { diagnostics.forEach(context.diagnose) }
-        if function.isInitializer && macroName != "Trace" {
+        if function.isInitializer && !tracesInitializers {
             var replacement = node
             replacement.attributeName = TypeSyntax(IdentifierTypeSyntax(name: .identifier("Trace")))
             replacement.leftParen = nil
@@ -51,7 +57,9 @@ extension TracingMacro {
             return original
         }
         let arguments = MacroArguments(node)
-        let recipe = recipe(arguments, for: function, diagnostics: &diagnostics)
+        let recipe = SpanRecipe(
+            closure: closure, parameters: parameters, captureStyle: captureStyle, tracesInitializers: tracesInitializers,
+            arguments: arguments, for: function, diagnostics: &diagnostics)
         let options = CaptureOptions.read(arguments, for: function, diagnostics: &diagnostics)
         guard let recipe, let options else { return original }
         return TraceExpansion.body(of: function, body: body, recipe: recipe, options: options, in: context)
