@@ -45,6 +45,8 @@ extension SpanRecord {
             return
         }
         if registered { client.registry.remove(spanContext.spanID) }
+        // The model's one call up into the client layer: the ended record hands itself to the client's queues (see
+        // "A span's life" in the documentation for why).
         client.spanEnded(SpanData(record: self))
     }
 

@@ -28,6 +28,7 @@ extension NoveumSpan {
         /// A stack trace, when one was supplied.
         public var stackTrace: String?
 
+        /// Creates the record of an exception of `type` with `message`.
         public init(type: String, message: String, stackTrace: String? = nil) {
             self.type = type
             self.message = message
@@ -37,10 +38,14 @@ extension NoveumSpan {
 
     /// A timestamped event on a span.
     public struct Event: Sendable, Hashable {
+        /// What happened (`gen_ai.content.prompt`, `exception`, a name of your own).
         public var name: String
+        /// When, in nanoseconds since the Unix epoch.
         public var timeNanos: UInt64
+        /// The event's own attributes.
         public var attributes: AttributeList
 
+        /// Creates an event named `name` at `timeNanos` (nanoseconds since the Unix epoch).
         public init(name: String, timeNanos: UInt64, attributes: AttributeList = AttributeList()) {
             self.name = name
             self.timeNanos = timeNanos
@@ -50,9 +55,12 @@ extension NoveumSpan {
 
     /// A link from a span to another span, in this trace or another.
     public struct Link: Sendable, Hashable {
+        /// The linked span's trace id, span id, sampling flag and trace state.
         public var context: SpanContext
+        /// What the link says about the relation (`link.kind`, a batch index).
         public var attributes: AttributeList
 
+        /// Creates a link to the span `context` names.
         public init(context: SpanContext, attributes: AttributeList = AttributeList()) {
             self.context = context
             self.attributes = attributes
