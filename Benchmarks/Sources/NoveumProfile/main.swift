@@ -20,7 +20,7 @@ import Darwin
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard arguments.count >= 2, let count = Int(arguments[1]) else {
-    print("usage: noveum-profile <start-finish|sampled-out|noop-tracer|trace-operation|trace-operation-async|four-attributes|four-attributes-dictionary|llm|macro-sync[-by-hand]|macro-async[-by-hand]|encode-noveum-json|deliver-noveum-json[-gzip]|trace-of-ten> <spans>")
+    print("usage: noveum-profile <start-finish|sampled-out|noop-tracer|trace-operation|trace-operation-async|four-attributes|four-attributes-dictionary|llm|macro-sync[-by-hand]|macro-async[-by-hand]|encode-noveum-json|deliver-noveum-json[-gzip]|price-lookup[-new-model]|price-table-parse|trace-of-ten> <spans>")
     exit(2)
 }
 let exporter = DiscardingExporter()
@@ -130,6 +130,26 @@ case "deliver-noveum-json", "deliver-noveum-json-gzip":
     blocking { _ = await delivering.flush(timeout: .seconds(120)) }
     let elapsed = clock.now - started
     print("delivered \(delivering.stats.spansExported) spans in \(elapsed), \(receiver.requests) requests, \(receiver.bodyBytes) body bytes")
+case "price-lookup":
+    // A model seen before: what `setUsage` pays on every LLM span after the first of its model.
+    let models = ["gpt-4o", "gpt-5.4-mini", "claude-sonnet-4-6", "gemini-3.1-pro-preview", "gpt-4o-2024-08-06",
+                  "us.anthropic.claude-3-5-haiku-20241022-v1:0", "openai/gpt-4o-mini", "deepseek-v3"]
+    PriceTable.shared.prepare()
+    var found = 0
+    for index in 0..<count where PriceTable.shared.price(for: models[index % models.count]) != nil { found &+= 1 }
+    print("priced \(found) of \(count)")
+case "price-lookup-new-model":
+    // A model name not seen before, resolved through every step (here: none finds it), as the first span of each
+    // model pays.
+    PriceTable.shared.prepare()
+    var found = 0
+    for index in 0..<count where PriceTable.shared.price(for: "house-model-\(index)-2025-01-01") != nil { found &+= 1 }
+    print("priced \(found) of \(count)")
+case "price-table-parse":
+    // Parsing the shipped table, as the first lookup (or `initialize`, in the background) does once per process.
+    var models = 0
+    for _ in 0..<count { models &+= PriceTable().modelCount }
+    print("parsed \(models) models")
 case "trace-of-ten":
     for _ in 0..<(count / 10) {
         let root = client.startSpan(name: "trace")

@@ -55,6 +55,9 @@ public enum NoveumTrace {
             serviceVersion: serviceVersion, config: config, processEnvironment: ProcessInfo.processInfo.environment,
             localFirst: true)
         try install(client)
+        // The price table (about 3,700 models) is parsed once; do it now, off the app's threads, rather than in the
+        // first `setUsage`.
+        Task.detached(priority: .background) { PriceTable.shared.prepare() }
     }
 
     /// Installs `client` as the global client.

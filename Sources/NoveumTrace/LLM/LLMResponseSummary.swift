@@ -20,10 +20,13 @@ public struct LLMResponseSummary: Sendable, Hashable {
     public var outputText: String?
     /// Names of the tools the model asked to call.
     public var toolCalls: [String]
+    /// The service tier the call ran in, as OpenAI's `service_tier` says (`default`, `priority`, `flex`, `scale`).
+    public var serviceTier: String?
 
+    /// Creates a summary from its parts.
     public init(
         model: String? = nil, responseID: String? = nil, usage: LLMUsage = LLMUsage(), finishReasons: [String] = [],
-        outputText: String? = nil, toolCalls: [String] = []
+        outputText: String? = nil, toolCalls: [String] = [], serviceTier: String? = nil
     ) {
         self.model = model
         self.responseID = responseID
@@ -31,6 +34,7 @@ public struct LLMResponseSummary: Sendable, Hashable {
         self.finishReasons = finishReasons
         self.outputText = outputText
         self.toolCalls = toolCalls
+        self.serviceTier = serviceTier
     }
 
     /// Parses a response body. Returns nil when the bytes are not a JSON object.
@@ -47,6 +51,7 @@ public struct LLMResponseSummary: Sendable, Hashable {
         summary.model = json.string("model") ?? json.string("modelVersion") ?? json.string("modelId")
         summary.responseID = json.string("id") ?? json.string("responseId") ?? json.string("generation_id")
         summary.usage = usage(from: json)
+        summary.serviceTier = json.string("service_tier")
 
         // OpenAI chat completions and compatibles: choices[].message / delta, finish_reason.
         if let choices = json["choices"] as? [[String: Any]] {

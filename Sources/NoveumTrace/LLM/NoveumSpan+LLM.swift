@@ -7,7 +7,10 @@ extension NoveumSpan {
     /// span.setUsage(input: 1200, output: 340, cacheRead: 1000)
     /// ```
     ///
-    /// A model missing from ``PriceTable`` gets no cost and the marker `llm.cost.unknown_model = true`.
+    /// A model missing from ``PriceTable`` gets no cost and the marker `llm.cost.unknown_model = true`. The price is
+    /// the one of the span's provider (`gen_ai.provider.name` or `llm.provider`) where it resells the model at its
+    /// own, and of the service tier the span names (`llm.service_tier`, `openai.response.service_tier` or
+    /// `openai.request.service_tier`: `batch`, `priority`, `flex`).
     public func setUsage(
         input: Int? = nil, output: Int? = nil, cacheRead: Int? = nil, cacheCreation: Int? = nil,
         reasoning: Int? = nil, total: Int? = nil
@@ -42,7 +45,10 @@ extension NoveumSpan {
         let model = current["gen_ai.response.model"]?.stringValue ?? current["llm.model"]?.stringValue
             ?? current["gen_ai.request.model"]?.stringValue
         if let model {
-            if let cost = priceTable.cost(model: model, usage: usage) {
+            let provider = current["gen_ai.provider.name"]?.stringValue ?? current["llm.provider"]?.stringValue
+            let tier = current["llm.service_tier"]?.stringValue ?? current["openai.response.service_tier"]?.stringValue
+                ?? current["openai.request.service_tier"]?.stringValue
+            if let cost = priceTable.cost(model: model, provider: provider, tier: tier, usage: usage) {
                 list["llm.cost.input"] = .double(cost.input)
                 list["llm.cost.output"] = .double(cost.output)
                 list["llm.cost.total"] = .double(cost.total)
@@ -71,6 +77,7 @@ extension NoveumSpan {
             list["llm.response.model"] = .string(model)
         }
         if let id = response.responseID { list["gen_ai.response.id"] = .string(id) }
+        if let tier = response.serviceTier { list["openai.response.service_tier"] = .string(tier) }
         if !response.finishReasons.isEmpty {
             list["gen_ai.response.finish_reasons"] = .stringArray(response.finishReasons)
             list["llm.finish_reason"] = .string(response.finishReasons[0])
