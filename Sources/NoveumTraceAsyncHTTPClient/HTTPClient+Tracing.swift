@@ -42,7 +42,18 @@ extension HTTPClient {
         }
         var response: HTTPClientResponse
         do {
-            response = try await execute(request, timeout: timeout)
+            var sent = request
+            if let changed = call.bodyToSend { sent.body = .bytes(ByteBuffer(bytes: changed)) }
+            response = try await execute(sent, timeout: timeout)
+            if call.mayResend(status: Int(response.status.code)) {
+                // A 400 to the body the capture changed: read the (small) error to see whether to send it again.
+                let errorBody = try await response.body.collect(upTo: 1_048_576)
+                if call.shouldResend(status: Int(response.status.code), errorBody: errorBody.readableBytesView) {
+                    response = try await execute(request, timeout: timeout)
+                } else {
+                    response.body = .bytes(errorBody)
+                }
+            }
         } catch {
             call.fail(error)
             throw error

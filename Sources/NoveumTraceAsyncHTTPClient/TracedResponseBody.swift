@@ -20,12 +20,16 @@ struct TracedResponseBody: AsyncSequence, Sendable {
 
         mutating func next() async throws -> ByteBuffer? {
             do {
-                guard let chunk = try await base.next() else {
-                    call.finish()
-                    return nil
+                while true {
+                    guard let chunk = try await base.next() else {
+                        if let rest = call.endOfBody() { return ByteBuffer(bytes: rest) }
+                        call.finish()
+                        return nil
+                    }
+                    guard let replaced = call.forward(chunk.readableBytesView) else { return chunk }
+                    // A chunk that completes no event yet is held back until its event ends.
+                    if !replaced.isEmpty { return ByteBuffer(bytes: replaced) }
                 }
-                call.received(chunk.readableBytesView)
-                return chunk
             } catch {
                 call.fail(error)
                 throw error

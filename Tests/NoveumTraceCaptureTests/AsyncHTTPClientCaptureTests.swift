@@ -328,9 +328,11 @@ struct AsyncHTTPClientCaptureTests {
     func abandonedStream() async throws {
         let (client, exporter) = try makeCaptureClient()
         let gate = Gate()
-        let reply = ProviderReply.events(ProviderFixtures.openAIChatStream, gate: gate)
         let body = #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"stream":true}"#
-        try await withProviderServer({ _ in reply }) { server in
+        // What the caller asked for: the stream without usage, its first three chunks; the capture hands events on
+        // whole, so the cut second event arrives with the third.
+        let asked = ProviderFixtures.openAIChatStream(includeUsage: false)
+        try await withProviderServer({ ProviderFixtures.openAIChatStreamReply(to: $0, gate: gate) }) { server in
             let capture = capture(server, path: "/v1", format: .openAI, provider: "openai", client: client)
             do {
                 let response = try await HTTPClient.shared.tracedExecute(
@@ -338,14 +340,24 @@ struct AsyncHTTPClientCaptureTests {
                     capture: capture)
                 var iterator = response.body.makeAsyncIterator()
                 let first = try await iterator.next()
-                #expect(first.map { Array($0.readableBytesView) } == reply.chunks[0])
+                #expect(first.map { Array($0.readableBytesView) } == Array(asked[0].utf8))
+                gate.open()
+                // Read on until the two content deltas arrived (how the rest is cut into reads is the network's).
+                let wanted = Array((asked[1] + asked[2]).utf8)
+                var more: [UInt8] = []
+                while more.count < wanted.count, let chunk = try await iterator.next() { more += chunk.readableBytesView }
+                #expect(more.prefix(wanted.count) == wanted[...])
             }
-            gate.open()
         }
         let span = try await exportedSpan(client, exporter)
         #expect(span.status == .cancelled)
         #expect(span.bool("llm.stream.abandoned") == true)
-        #expect(span.attributes["llm.output_tokens"] == nil)
+        // What arrived before the consumer stopped is kept.
+        #expect(span.string("gen_ai.response.id") == "chatcmpl-stream1")
+        #expect(span.string("gen_ai.response.model") == "gpt-4o-mini-2024-07-18")
+        #expect((span.int("llm.stream.chunks") ?? 0) >= 3)
+        #expect(span.string("llm.output.response") == "Hello there!")
+        #expect((span.double("llm.time_to_first_token_ms") ?? 0) > 0)
     }
 
     @Test("The HTTP span is a child of the current span")

@@ -195,6 +195,27 @@ struct LLMServerTests {
         #expect(span.double("llm.time_to_first_token_ms") != nil)
     }
 
+    @Test("A stream that does not ask for usage: the capture asks, the caller's stream has no usage, the span has tokens")
+    func streamWithoutUsage() async throws {
+        let (client, exporter) = try makeCaptureClient()
+        let body = LLMServer.chatBody("Name two colours.", maxTokens: 16, stream: true)
+            .replacingOccurrences(of: #","stream_options":{"include_usage":true}"#, with: "")
+        let response = try await HTTPClient.shared.tracedExecute(
+            try Self.post("/v1/chat/completions", body), timeout: .seconds(120), capture: try LLMServer.capture(client))
+        let received = String(decoding: try await readBody(response), as: UTF8.self)
+        // The server sent its usage in an event of its own; the caller, who did not ask for it, does not get it.
+        #expect(!received.contains(#""usage":{"#))
+        #expect(!received.contains(#""choices":[]"#))
+        #expect(received.hasSuffix("data: [DONE]\n\n"))
+        let span = try await exportedSpan(client, exporter)
+        #expect(span.bool("llm.stream.usage_requested") == true)
+        #expect((span.int("llm.input_tokens") ?? 0) > 0)
+        #expect((span.int("llm.output_tokens") ?? 0) > 0)
+        #expect((span.double("llm.stream.output_tokens_per_second") ?? 0) > 0)
+        #expect(span.double("llm.stream.max_gap_ms") != nil)
+        print("llama-server stream without include_usage: \(span.int("llm.input_tokens") ?? 0) prompt + \(span.int("llm.output_tokens") ?? 0) completion tokens, \(span.double("llm.stream.output_tokens_per_second") ?? 0) tokens/s")
+    }
+
     @Test("A consumer that abandons the stream halfway: the span ends cancelled and abandoned")
     func abandonedStream() async throws {
         let (client, exporter) = try makeCaptureClient()

@@ -19,25 +19,35 @@ public struct LLMEndpoint: Sendable, Hashable {
     public var format: LLMAPIFormat
     /// The provider recorded as `llm.provider` and, mapped to OpenTelemetry's names, `gen_ai.provider.name`.
     public var provider: String
+    /// For an OpenAI-format endpoint: whether a streamed chat or completion request that does not ask for its
+    /// usage gets `stream_options.include_usage` added, so that its span records tokens and cost; the caller still
+    /// reads the stream it asked for. On by default; ``LLMHTTPCapture/requestsStreamUsage`` turns it off for all.
+    public var requestsStreamUsage: Bool
 
     /// An endpoint by its parts.
-    public init(host: String, port: Int? = nil, pathPrefix: String = "", format: LLMAPIFormat, provider: String) {
+    public init(
+        host: String, port: Int? = nil, pathPrefix: String = "", format: LLMAPIFormat, provider: String,
+        requestsStreamUsage: Bool = true
+    ) {
         self.host = host.lowercased()
         self.port = port
         self.pathPrefix = pathPrefix
         self.format = format
         self.provider = provider
+        self.requestsStreamUsage = requestsStreamUsage
     }
 
     /// An endpoint by its base URL, as SDKs configure it (`http://127.0.0.1:11434/v1`). Returns nil when `baseURL`
     /// has no host.
-    public init?(baseURL: String, format: LLMAPIFormat, provider: String) {
+    public init?(baseURL: String, format: LLMAPIFormat, provider: String, requestsStreamUsage: Bool = true) {
         guard let components = URLComponents(string: baseURL), let host = components.host, !host.isEmpty else {
             return nil
         }
         var path = components.path
         while path.hasSuffix("/") { path.removeLast() }
-        self.init(host: host, port: components.port, pathPrefix: path, format: format, provider: provider)
+        self.init(
+            host: host, port: components.port, pathPrefix: path, format: format, provider: provider,
+            requestsStreamUsage: requestsStreamUsage)
     }
 
     /// Whether a request to `host`, `port` and `path` goes to this endpoint.

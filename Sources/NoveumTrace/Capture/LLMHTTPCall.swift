@@ -32,6 +32,12 @@ public final class LLMHTTPCall: Sendable {
         var body = Body.none
         var firstOutputNanos: UInt64?
         var ended = false
+        /// The body sent in place of the caller's, when the capture asked the stream for its usage.
+        var bodyToSend: [UInt8]?
+        /// Takes out of the stream what asking for usage added; set for a streamed answer to such a request.
+        var filter: StreamUsageFilter?
+        var lastChunkNanos: UInt64?
+        var longestGapNanos: UInt64 = 0
     }
 
     /// The span that records the call.
@@ -41,18 +47,27 @@ public final class LLMHTTPCall: Sendable {
     private let maxBufferedBytes: Int
     private let state = LockedValue(State())
 
-    private init(span: NoveumSpan, format: LLMAPIFormat, capture: LLMHTTPCapture) {
+    private let endpoint: LLMEndpoint
+
+    private init(span: NoveumSpan, format: LLMAPIFormat, endpoint: LLMEndpoint, capture: LLMHTTPCapture) {
         self.span = span
         self.format = format
+        self.endpoint = endpoint
         self.captureContent = capture.captureContent
         self.maxBufferedBytes = capture.maxBufferedResponseBytes
     }
 
     deinit {
-        if !state.withLock({ $0.ended }) {
-            span.setAttribute("llm.stream.abandoned", true)
-            end(status: .cancelled, message: "response abandoned by its consumer")
+        let snapshot = state.withLock { state -> State? in
+            guard !state.ended else { return nil }
+            state.ended = true
+            return state
         }
+        guard let snapshot else { return }
+        // What arrived before the consumer stopped reading: time to first token, model, id, chunks, partial output.
+        if case .events(_, let accumulator) = snapshot.body { recordStream(accumulator, snapshot, endNanos: nil) }
+        span.setAttribute("llm.stream.abandoned", true)
+        end(status: .cancelled, message: "response abandoned by its consumer")
     }
 
     /// Starts recording a request, or returns nil when `url` is not a model call of one of `capture`'s endpoints
@@ -89,6 +104,14 @@ public final class LLMHTTPCall: Sendable {
             temperature: request.temperature, topP: request.topP, maxTokens: request.maxTokens,
             stopSequences: request.stopSequences, seed: request.seed, stream: request.stream)
         if let toolCount = request.toolCount { span.setAttribute("llm.tools.count", toolCount) }
+        let call = LLMHTTPCall(span: span, format: endpoint.format, endpoint: endpoint, capture: capture)
+        if request.stream, request.includeUsage != true, request.usageNeedsAsking, capture.requestsStreamUsage,
+            endpoint.requestsStreamUsage, StreamUsage.accepts(endpoint),
+            let changed = StreamUsage.requestingUsage(Array(body), hasStreamOptions: request.hasStreamOptions)
+        {
+            call.state.withLock { $0.bodyToSend = changed }
+            span.setAttribute("llm.stream.usage_requested", true)
+        }
         if capture.captureContent, span.isRecording {
             var content = AttributeList()
             if let input = request.inputJSON {
@@ -99,7 +122,35 @@ public final class LLMHTTPCall: Sendable {
             if let system = request.systemJSON { content["gen_ai.system_instructions"] = .string(system) }
             span.setAttributes(content)
         }
-        return LLMHTTPCall(span: span, format: endpoint.format, capture: capture)
+        return call
+    }
+
+    /// The request body to send in place of the caller's, or nil to send the caller's own.
+    ///
+    /// Set when the capture asks an OpenAI-format stream for its token usage (``LLMHTTPCapture/requestsStreamUsage``):
+    /// the caller's body with `"stream_options":{"include_usage":true}` added. Pass every response chunk through
+    /// ``forward(_:)``, which takes out what the option added, so the caller reads the stream it asked for.
+    public var bodyToSend: [UInt8]? {
+        state.withLock { $0.bodyToSend }
+    }
+
+    /// Whether a response with `status` may ask for the request to be sent again: a 400 to a body the capture
+    /// changed. Then read the (small) error body and ask ``shouldResend(status:errorBody:)``.
+    public func mayResend(status: Int) -> Bool {
+        status == 400 && state.withLock { $0.bodyToSend != nil }
+    }
+
+    /// Whether the server rejected the usage option the capture added (HTTP 400 naming `stream_options`): then
+    /// send the caller's own body once more, as the caller wrote it (``bodyToSend`` is nil from now on), and report
+    /// that response instead. The endpoint is remembered: later calls to it are sent unchanged.
+    public func shouldResend(status: Int, errorBody: some Collection<UInt8>) -> Bool {
+        guard mayResend(status: status), StreamUsage.isRejection(status: status, body: Array(errorBody)) else {
+            return false
+        }
+        StreamUsage.rejects(endpoint)
+        state.withLock { $0.bodyToSend = nil }
+        span.setAttribute("llm.stream.usage_requested", false)
+        return true
     }
 
     /// Records the response's status and content type; call it once, before the body.
@@ -107,6 +158,7 @@ public final class LLMHTTPCall: Sendable {
         let streamed = contentType?.lowercased().hasPrefix("text/event-stream") ?? false
         state.withLock { state in
             state.status = status
+            if streamed, status < 400, state.bodyToSend != nil { state.filter = StreamUsageFilter() }
             state.body =
                 streamed && status < 400
                 ? .events(ServerSentEventParser(), LLMStreamAccumulator(format: format)) : .buffered([], overflowed: false)
@@ -114,11 +166,41 @@ public final class LLMHTTPCall: Sendable {
         span.setAttribute("http.response.status_code", status)
     }
 
-    /// Records a chunk of the response body, as it arrives.
+    /// Records a chunk of the response body and returns the bytes to hand to the caller in its place, or nil to
+    /// hand on the chunk itself.
+    ///
+    /// Only a stream whose usage the capture asked for is rewritten (see ``bodyToSend``): its events are handed on
+    /// whole, without the usage-only event and the `"usage":null` members the option added. At the end of the body,
+    /// hand on ``endOfBody()`` before calling ``finish()``.
+    public func forward(_ chunk: some Collection<UInt8>) -> [UInt8]? {
+        received(chunk)
+        return state.withLock { state in
+            guard var filter = state.filter else { return nil }
+            let output = filter.feed(chunk)
+            state.filter = filter
+            return output
+        }
+    }
+
+    /// The bytes ``forward(_:)`` still holds at the end of the body (a last event without its closing blank line),
+    /// or nil when it holds none.
+    public func endOfBody() -> [UInt8]? {
+        state.withLock { state in
+            guard var filter = state.filter else { return nil }
+            let rest = filter.finish()
+            state.filter = filter
+            return rest.isEmpty ? nil : rest
+        }
+    }
+
+    /// Records a chunk of the response body, as it arrives. Use ``forward(_:)`` instead when the capture may have
+    /// changed the request (``bodyToSend`` is not nil).
     public func received(_ chunk: some Collection<UInt8>) {
         let now = WallClock.nanosecondsSinceEpoch()
         let limit = maxBufferedBytes
         state.withLock { state in
+            if let last = state.lastChunkNanos { state.longestGapNanos = max(state.longestGapNanos, now &- last) }
+            state.lastChunkNanos = now
             switch state.body {
             case .none:
                 break
@@ -151,7 +233,7 @@ public final class LLMHTTPCall: Sendable {
         let status = snapshot.status ?? 0
         switch snapshot.body {
         case .events(_, let accumulator):
-            recordStream(accumulator, firstOutputNanos: snapshot.firstOutputNanos)
+            recordStream(accumulator, snapshot, endNanos: WallClock.nanosecondsSinceEpoch())
             if let message = accumulator.errorMessage {
                 if let type = accumulator.errorType { span.setAttribute("error.type", type) }
                 finishSpan(status: .error, message: message)
@@ -188,13 +270,21 @@ public final class LLMHTTPCall: Sendable {
         }
     }
 
-    private func recordStream(_ accumulator: LLMStreamAccumulator, firstOutputNanos: UInt64?) {
+    /// Records how the stream went: chunks, time to first token, the longest wait between two chunks, output
+    /// tokens per second after the first, and what the events said. `endNanos` is nil for an abandoned stream.
+    private func recordStream(_ accumulator: LLMStreamAccumulator, _ state: State, endNanos: UInt64?) {
         var attributes = AttributeList()
         attributes["llm.stream.chunks"] = .int(Int64(accumulator.events))
-        if let first = firstOutputNanos {
+        if state.lastChunkNanos != nil {
+            attributes["llm.stream.max_gap_ms"] = .double(Double(state.longestGapNanos) / 1_000_000)
+        }
+        if let first = state.firstOutputNanos {
             let ttft = Double(first &- span.startTimeNanos) / 1_000_000
             attributes["llm.time_to_first_token_ms"] = .double(ttft)
             attributes["gen_ai.response.time_to_first_chunk"] = .double(ttft / 1000)
+            if let end = endNanos, end > first, let output = accumulator.summary.usage.outputTokens, output > 0 {
+                attributes["llm.stream.output_tokens_per_second"] = .double(Double(output) / (Double(end - first) / 1e9))
+            }
         }
         span.setAttributes(attributes)
         span.setResponse(accumulator.summary, includeOutput: captureContent)

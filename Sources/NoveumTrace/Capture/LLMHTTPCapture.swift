@@ -28,6 +28,12 @@ public struct LLMHTTPCapture: Sendable {
     public var maxBufferedResponseBytes: Int
     /// The longest request body read for parsing, in bytes.
     public var maxRequestBodyBytes: Int
+    /// Whether streamed OpenAI-format chat and completion requests that do not ask for their usage get
+    /// `stream_options.include_usage` added (where their endpoint allows it, ``LLMEndpoint/requestsStreamUsage``),
+    /// so that their spans record tokens and cost. The caller reads the stream it asked for: the usage-only event and
+    /// the `"usage":null` members the option adds are taken out on the way. A server that answers 400 naming
+    /// `stream_options` gets the caller's request once more, unchanged, and is not asked again. On by default.
+    public var requestsStreamUsage: Bool = true
 
     /// Capture settings; by default the public providers in ``LLMEndpoint/knownProviders`` plus `extraEndpoints`.
     public init(
@@ -49,9 +55,13 @@ public struct LLMHTTPCapture: Sendable {
     /// ```swift
     /// let capture = LLMHTTPCapture.default.adding(baseURL: "http://127.0.0.1:8089/v1", provider: "llama.cpp")
     /// ```
-    public func adding(baseURL: String, format: LLMAPIFormat = .openAI, provider: String) -> LLMHTTPCapture {
+    public func adding(
+        baseURL: String, format: LLMAPIFormat = .openAI, provider: String, requestsStreamUsage: Bool = true
+    ) -> LLMHTTPCapture {
         var copy = self
-        if let endpoint = LLMEndpoint(baseURL: baseURL, format: format, provider: provider) {
+        if let endpoint = LLMEndpoint(
+            baseURL: baseURL, format: format, provider: provider, requestsStreamUsage: requestsStreamUsage)
+        {
             copy.endpoints.insert(endpoint, at: 0)
         }
         return copy

@@ -8,6 +8,10 @@ struct LLMRequestInfo: Sendable, Equatable {
     var stream = false
     /// OpenAI's `stream_options.include_usage`.
     var includeUsage: Bool?
+    /// Whether the body has a `stream_options` member at all.
+    var hasStreamOptions = false
+    /// Whether a stream of this request reports its usage only when asked (OpenAI chat and text completions).
+    var usageNeedsAsking = false
     var temperature: Double?
     var topP: Double?
     var maxTokens: Int?
@@ -48,6 +52,9 @@ struct LLMRequestInfo: Sendable, Equatable {
         var info = LLMRequestInfo(operation: operation, model: json.string("model"))
         info.stream = json["stream"] as? Bool ?? false
         info.includeUsage = (json["stream_options"] as? [String: Any])?["include_usage"] as? Bool
+        info.hasStreamOptions = json["stream_options"] != nil
+        // Chat completions and legacy completions stream usage only when asked; the responses API always reports it.
+        info.usageNeedsAsking = operation != "embeddings" && !path.hasSuffix("/responses")
         info.temperature = json.double("temperature")
         info.topP = json.double("top_p")
         info.maxTokens = json.int("max_completion_tokens") ?? json.int("max_tokens") ?? json.int("max_output_tokens")

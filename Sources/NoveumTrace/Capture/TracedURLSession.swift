@@ -36,16 +36,19 @@ public final class TracedURLSession: Sendable {
     /// - Throws: `URLError` for connection-level failures, `CancellationError` when the calling task is cancelled.
     public func data(for request: URLRequest) async throws -> (Data, URLResponse) {
         let call = startCall(request)
-        let (data, response): (Data, URLResponse)
+        var (data, response): (Data, URLResponse)
         do {
-            (data, response) = try await send(request)
+            (data, response) = try await send(Self.request(request, for: call))
+            if let call, call.shouldResend(status: Self.status(of: response), errorBody: data) {
+                (data, response) = try await send(request)
+            }
         } catch {
             call?.fail(error)
             throw error
         }
         if let call {
             Self.recordHead(of: response, on: call)
-            call.received(data)
+            if let forwarded = call.forward(data) { data = Data(forwarded + (call.endOfBody() ?? [])) }
             call.finish()
         }
         return (data, response)
@@ -59,16 +62,45 @@ public final class TracedURLSession: Sendable {
     /// request cancelled).
     public func bytes(for request: URLRequest) async throws -> (ResponseChunks, URLResponse) {
         let call = startCall(request)
-        let streaming = StreamingDataTask(configuration: session.configuration, request: request)
-        let response: URLResponse
+        var streaming = StreamingDataTask(configuration: session.configuration, request: Self.request(request, for: call))
+        var response: URLResponse
+        var chunks: AsyncThrowingStream<Data, any Error>
         do {
             response = try await streaming.response()
+            chunks = streaming.chunks
+            if let call, call.mayResend(status: Self.status(of: response)) {
+                // A 400 to the body the capture changed: read the (small) error to see whether to send it again.
+                var errorBody = Data()
+                for try await chunk in chunks where errorBody.count < 1_048_576 { errorBody.append(chunk) }
+                if call.shouldResend(status: Self.status(of: response), errorBody: errorBody) {
+                    streaming = StreamingDataTask(configuration: session.configuration, request: request)
+                    response = try await streaming.response()
+                    chunks = streaming.chunks
+                } else {
+                    chunks = AsyncThrowingStream { continuation in
+                        continuation.yield(errorBody)
+                        continuation.finish()
+                    }
+                }
+            }
         } catch {
             call?.fail(error)
             throw error
         }
         if let call { Self.recordHead(of: response, on: call) }
-        return (ResponseChunks(stream: streaming.chunks, call: call), response)
+        return (ResponseChunks(stream: chunks, call: call), response)
+    }
+
+    /// `request`, with the body the call sends in place of the caller's, if any.
+    private static func request(_ request: URLRequest, for call: LLMHTTPCall?) -> URLRequest {
+        guard let body = call?.bodyToSend else { return request }
+        var changed = request
+        changed.httpBody = Data(body)
+        return changed
+    }
+
+    private static func status(of response: URLResponse) -> Int {
+        (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 
     /// The call's span, when `request` goes to a model endpoint the capture recognises.
@@ -129,12 +161,16 @@ extension TracedURLSession {
             /// The next chunk, or nil at the end of the body.
             public mutating func next() async throws -> Data? {
                 do {
-                    guard let chunk = try await base.next() else {
-                        call?.finish()
-                        return nil
+                    while true {
+                        guard let chunk = try await base.next() else {
+                            if let rest = call?.endOfBody() { return Data(rest) }
+                            call?.finish()
+                            return nil
+                        }
+                        guard let replaced = call?.forward(chunk) else { return chunk }
+                        // A chunk that completes no event yet is held back until its event ends.
+                        if !replaced.isEmpty { return Data(replaced) }
                     }
-                    call?.received(chunk)
-                    return chunk
                 } catch {
                     call?.fail(error)
                     throw error

@@ -1,3 +1,5 @@
+import NoveumTraceTestSupport
+
 /// Responses in each provider's documented wire format, written for these tests.
 enum ProviderFixtures {
     // MARK: OpenAI chat completions
@@ -12,27 +14,46 @@ enum ProviderFixtures {
         "service_tier":"default","system_fingerprint":"fp_06737a9306"}
         """
 
-    private static func openAIChunk(_ choices: String, usage: String = "null") -> String {
-        """
-        {"id":"chatcmpl-stream1","object":"chat.completion.chunk","created":1741569953,\
-        "model":"gpt-4o-mini-2024-07-18","system_fingerprint":"fp_06737a9306","choices":[\(choices)],"usage":\(usage)}
-        """
+    /// A chunk as OpenAI streams it: with `"usage"` (null, or the usage object) when the request asked for
+    /// usage, without the member when it did not.
+    private static func openAIChunk(_ choices: String, usage: String? = "null") -> String {
+        let usageMember = usage.map { #","usage":\#($0)"# } ?? ""
+        return """
+            {"id":"chatcmpl-stream1","object":"chat.completion.chunk","created":1741569953,\
+            "model":"gpt-4o-mini-2024-07-18","system_fingerprint":"fp_06737a9306","choices":[\(choices)]\(usageMember)}
+            """
     }
 
     /// A stream with `stream_options.include_usage`: role chunk, two content deltas, the finish chunk, the usage
     /// chunk with no choices, then `[DONE]`. Chunk boundaries fall inside events, as they may on the wire.
-    static var openAIChatStream: [String] {
-        let events = [
-            openAIChunk(#"{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}"#),
-            openAIChunk(#"{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}"#),
-            openAIChunk(#"{"index":0,"delta":{"content":" there!"},"logprobs":null,"finish_reason":null}"#),
-            openAIChunk(#"{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}"#),
-            openAIChunk(
-                "", usage: #"{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}}"#),
-        ].map { "data: \($0)\n\n" } + ["data: [DONE]\n\n"]
-        let second = events[1]
+    static var openAIChatStream: [String] { openAIChatStream(includeUsage: true) }
+
+    /// The same stream as OpenAI sends it with or without `stream_options.include_usage`: without it, no usage
+    /// chunk and no `"usage"` member.
+    static func openAIChatStream(includeUsage: Bool) -> [String] {
+        let null: String? = includeUsage ? "null" : nil
+        var events = [
+            openAIChunk(#"{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}"#, usage: null),
+            openAIChunk(#"{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}"#, usage: null),
+            openAIChunk(#"{"index":0,"delta":{"content":" there!"},"logprobs":null,"finish_reason":null}"#, usage: null),
+            openAIChunk(#"{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}"#, usage: null),
+        ]
+        if includeUsage {
+            events.append(openAIChunk(
+                "", usage: #"{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}}"#))
+        }
+        let lines = events.map { "data: \($0)\n\n" } + ["data: [DONE]\n\n"]
+        let second = lines[1]
         let cut = second.index(second.startIndex, offsetBy: 20)
-        return [events[0], String(second[..<cut]), String(second[cut...]) + events[2], events[3] + events[4], events[5]]
+        return [lines[0], String(second[..<cut]), String(second[cut...]) + lines[2]]
+            + (includeUsage ? [lines[3] + lines[4], lines[5]] : [lines[3], lines[4]])
+    }
+
+    /// What an OpenAI server answers a streamed chat request: the stream with usage when the request asks for it
+    /// (`"include_usage":true`), else without.
+    static func openAIChatStreamReply(to request: ProviderRequest, gate: Gate? = nil) -> ProviderReply {
+        let asks = String(decoding: request.body, as: UTF8.self).contains(#""include_usage":true"#)
+        return .events(openAIChatStream(includeUsage: asks), gate: gate)
     }
 
     static let openAIError = """
