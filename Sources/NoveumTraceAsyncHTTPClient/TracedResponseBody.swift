@@ -19,21 +19,7 @@ struct TracedResponseBody: AsyncSequence, Sendable {
         let call: LLMHTTPCall
 
         mutating func next() async throws -> ByteBuffer? {
-            do {
-                while true {
-                    guard let chunk = try await base.next() else {
-                        if let rest = call.endOfBody() { return ByteBuffer(bytes: rest) }
-                        call.finish()
-                        return nil
-                    }
-                    guard let replaced = call.forward(chunk.readableBytesView) else { return chunk }
-                    // A chunk that completes no event yet is held back until its event ends.
-                    if !replaced.isEmpty { return ByteBuffer(bytes: replaced) }
-                }
-            } catch {
-                call.fail(error)
-                throw error
-            }
+            try await call.relay(from: &base, bytes: { $0.readableBytesView }, make: { ByteBuffer(bytes: $0) })
         }
     }
 }

@@ -160,21 +160,8 @@ extension TracedURLSession {
 
             /// The next chunk, or nil at the end of the body.
             public mutating func next() async throws -> Data? {
-                do {
-                    while true {
-                        guard let chunk = try await base.next() else {
-                            if let rest = call?.endOfBody() { return Data(rest) }
-                            call?.finish()
-                            return nil
-                        }
-                        guard let replaced = call?.forward(chunk) else { return chunk }
-                        // A chunk that completes no event yet is held back until its event ends.
-                        if !replaced.isEmpty { return Data(replaced) }
-                    }
-                } catch {
-                    call?.fail(error)
-                    throw error
-                }
+                guard let call else { return try await base.next() }
+                return try await call.relay(from: &base)
             }
         }
     }
