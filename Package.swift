@@ -25,6 +25,7 @@ let package = Package(
         // Integrations
         .library(name: "NoveumTraceAsyncHTTPClient", targets: ["NoveumTraceAsyncHTTPClient"]),
         .library(name: "NoveumTraceLifecycle", targets: ["NoveumTraceLifecycle"]),
+        .library(name: "NoveumTraceOpenAPI", targets: ["NoveumTraceOpenAPI"]),
         // Testing support
         .library(name: "NoveumTraceTesting", targets: ["NoveumTraceTesting"]),
         // Local tools
@@ -52,15 +53,22 @@ let package = Package(
         .trait(
             name: "ServiceLifecycle",
             description: "The NoveumTraceLifecycle product: the client run as a swift-service-lifecycle Service."),
-        .default(enabledTraits: ["Macros", "LocalStore", "CLI", "AsyncHTTPClient", "ServiceLifecycle"]),
+        .trait(
+            name: "OpenAPI",
+            description: "The NoveumTraceOpenAPI product: LLM calls of swift-openapi-generator clients captured by a middleware."),
+        .default(enabledTraits: ["Macros", "LocalStore", "CLI", "AsyncHTTPClient", "ServiceLifecycle", "OpenAPI"]),
     ],
     dependencies: [
         // Core
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        // Traits: AsyncHTTPClient, ServiceLifecycle, LocalStore, CLI (Hummingbird is also a test server)
+        // Traits: AsyncHTTPClient, ServiceLifecycle, OpenAPI, LocalStore, CLI (Hummingbird is also a test server).
+        // OpenAPI's swift-http-types is swift-openapi-runtime's own dependency, named because the middleware
+        // imports its request and response types.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -69,9 +77,11 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-syntax.git", "600.0.0"..<"604.0.0"),
         // Documentation: `swift package generate-documentation` (no target depends on it, so apps never fetch it)
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
-        // Tests only: the OTLP reference messages, property-based tests
+        // Tests only: the OTLP reference messages, property-based tests, the transport of the generated OpenAPI
+        // client (the generator itself is not a dependency: its output is committed)
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
     ],
     targets: [
         // MARK: Core
@@ -118,6 +128,16 @@ let package = Package(
             dependencies: [
                 "NoveumTrace",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["ServiceLifecycle"])),
+            ]
+        ),
+        // LLM calls captured by a swift-openapi-runtime `ClientMiddleware`, for clients made by
+        // swift-openapi-generator.
+        .target(
+            name: "NoveumTraceOpenAPI",
+            dependencies: [
+                "NoveumTrace",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime", condition: .when(traits: ["OpenAPI"])),
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["OpenAPI"])),
             ]
         ),
 
@@ -230,6 +250,21 @@ let package = Package(
                 "NoveumTraceAsyncHTTPClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
+        ),
+        // The middleware under a client generated from a trimmed OpenAI chat-completions document
+        // (openai-chat.yaml; the generated code is committed, Scripts/generate-openapi-client.sh remakes it).
+        .testTarget(
+            name: "NoveumTraceOpenAPITests",
+            dependencies: [
+                "NoveumTrace",
+                "NoveumTraceTesting",
+                "NoveumTraceTestSupport",
+                "NoveumTraceOpenAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+            ],
+            exclude: ["openai-chat.yaml", "openapi-generator-config.yaml"]
         ),
         .testTarget(
             name: "NoveumTraceInteropTests",
