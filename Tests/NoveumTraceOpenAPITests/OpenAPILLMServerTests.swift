@@ -14,16 +14,16 @@ import Testing
 struct OpenAPILLMServerTests {
     static let model = "smollm2-135m-instruct"
 
-    static func baseURL() throws -> String {
-        try #require(ExternalServer.url(fromEnvironment: "NOVEUM_LLM_SERVER_URL")) + "/v1"
+    /// The generated client for the server, traced as llama.cpp on `harness`'s tracing client.
+    static func chatClient(_ harness: CaptureHarness) throws -> Client {
+        let base = try #require(ExternalServer.url(fromEnvironment: "NOVEUM_LLM_SERVER_URL")) + "/v1"
+        return try harness.chatClient(baseURL: base, capture: harness.capture(baseURL: base, provider: "llama.cpp"))
     }
 
     @Test("A chat completion: the span holds the usage, output and finish reason the server returned")
     func chat() async throws {
         let harness = try CaptureHarness()
-        let base = try Self.baseURL()
-        let chat = try harness.chatClient(baseURL: base, capture: harness.capture(baseURL: base, provider: "llama.cpp"))
-        let completion = try await chat.createChatCompletion(
+        let completion = try await Self.chatClient(harness).createChatCompletion(
             body: .json(chatRequest(model: Self.model, prompt: "What is 2 + 2?", maxTokens: 24))
         ).ok.body.json
         let usage = try #require(completion.usage)
@@ -48,9 +48,7 @@ struct OpenAPILLMServerTests {
     @Test("A streamed chat with include_usage: chunks as they come, and the final usage on the span")
     func stream() async throws {
         let harness = try CaptureHarness()
-        let base = try Self.baseURL()
-        let chat = try harness.chatClient(baseURL: base, capture: harness.capture(baseURL: base, provider: "llama.cpp"))
-        let body = try await chat.createChatCompletion(
+        let body = try await Self.chatClient(harness).createChatCompletion(
             body: .json(chatRequest(model: Self.model, prompt: "Count from one to five.", maxTokens: 32, stream: true, includeUsage: true))
         ).ok.body.text_event_hyphen_stream
         let received = try await chunks(of: body)
