@@ -64,9 +64,28 @@ public struct LLMCaptureMiddleware: ClientMiddleware {
         guard let call = LLMHTTPCall.start(method: "POST", url: url, body: recorded, capture: capture) else {
             return try await next(request, sentBody, baseURL)
         }
-        let (response, responseBody): (HTTPResponse, HTTPBody?)
+        var (response, responseBody): (HTTPResponse, HTTPBody?)
         do {
-            (response, responseBody) = try await next(request, sentBody, baseURL)
+            if let changed = call.bodyToSend {
+                // The capture asks the stream for its usage; the caller still reads the stream it asked for.
+                var asking = request
+                if asking.headerFields[.contentLength] != nil { asking.headerFields[.contentLength] = String(changed.count) }
+                (response, responseBody) = try await next(asking, HTTPBody(changed), baseURL)
+            } else {
+                (response, responseBody) = try await next(request, sentBody, baseURL)
+            }
+            if call.mayResend(status: response.status.code) {
+                // A 400 to the changed body: read the (small) error to see whether to send the caller's own again.
+                var errorBody: [UInt8] = []
+                if let responseBody {
+                    for try await chunk in responseBody where errorBody.count < 1_048_576 { errorBody += chunk }
+                }
+                if call.shouldResend(status: response.status.code, errorBody: errorBody) {
+                    (response, responseBody) = try await next(request, sentBody, baseURL)
+                } else {
+                    responseBody = HTTPBody(errorBody)
+                }
+            }
         } catch {
             call.fail(error)
             throw error
@@ -76,8 +95,9 @@ public struct LLMCaptureMiddleware: ClientMiddleware {
             call.finish()
             return (response, nil)
         }
-        let traced = HTTPBody(
-            LLMTracedChunks(responseBody, call: call), length: responseBody.length, iterationBehavior: .single)
+        // A stream whose usage the capture asked for loses a few bytes on the way: its length is then unknown.
+        let length = call.bodyToSend == nil ? responseBody.length : .unknown
+        let traced = HTTPBody(LLMTracedChunks(responseBody, call: call), length: length, iterationBehavior: .single)
         return (response, traced)
     }
 

@@ -139,22 +139,54 @@ struct LLMCaptureMiddlewareTests {
     func abandonedStream() async throws {
         let harness = try CaptureHarness()
         let gate = Gate()
-        let reply = ChatReplies.stream(
-            id: "chatcmpl-openapi-3", model: Self.responseModel, pieces: ["Once", " upon"], finish: "length", gate: gate)
-        try await withProviderServer({ _ in reply }) { server in
+        // The caller did not ask for usage: it reads the stream without it (the capture asked the server for it).
+        let asked = ChatReplies.stream(
+            id: "chatcmpl-openapi-3", model: Self.responseModel, pieces: ["Once", " upon"], finish: "length",
+            includeUsage: false)
+        try await withProviderServer({ request in
+            ChatReplies.stream(
+                id: "chatcmpl-openapi-3", model: Self.responseModel, pieces: ["Once", " upon"], finish: "length",
+                gate: gate, includeUsage: ChatReplies.asksUsage(request))
+        }) { server in
             do {
                 let output = try await harness.chatClient(server).createChatCompletion(
                     body: .json(chatRequest(model: "gpt-4o-mini", prompt: "A story.", stream: true)))
                 var iterator = try output.ok.body.text_event_hyphen_stream.makeAsyncIterator()
                 let first = try await iterator.next()
-                #expect(first.map(Array.init) == reply.chunks[0])
+                #expect(first.map(Array.init) == asked.chunks[0])
             }
             gate.open()
         }
         let span = try await harness.onlySpan()
         #expect(span.status == .cancelled)
         #expect(span.attributes["llm.stream.abandoned"] == true)
-        #expect(span.attributes["llm.output_tokens"] == nil)
+        #expect(span.attributes["gen_ai.response.id"] == "chatcmpl-openapi-3")
+    }
+
+    @Test("A stream that does not ask for usage: the server is asked, the caller reads the stream it asked for, tokens recorded")
+    func streamWithoutUsage() async throws {
+        let harness = try CaptureHarness()
+        let asked = ChatReplies.stream(
+            id: "chatcmpl-openapi-4", model: Self.responseModel, pieces: ["Hi", " there"], finish: "stop",
+            includeUsage: false)
+        try await withProviderServer({ request in
+            ChatReplies.stream(
+                id: "chatcmpl-openapi-4", model: Self.responseModel, pieces: ["Hi", " there"], finish: "stop",
+                includeUsage: ChatReplies.asksUsage(request))
+        }) { server in
+            let output = try await harness.chatClient(server).createChatCompletion(
+                body: .json(chatRequest(model: "gpt-4o-mini", prompt: "Greet me.", stream: true)))
+            let received = try await chunks(of: try output.ok.body.text_event_hyphen_stream).flatMap { $0 }
+            #expect(received == asked.body)
+            #expect(server.requests.count == 1)
+            #expect(server.requests.first.map(ChatReplies.asksUsage) == true)
+        }
+        let span = try await harness.onlySpan()
+        #expect(span.status == .ok)
+        #expect(span.attributes["llm.stream.usage_requested"] == true)
+        #expect(span.attributes["llm.input_tokens"] == 21)
+        #expect(span.attributes["llm.output_tokens"] == 7)
+        #expect(span.attributes["llm.output.response"] == "Hi there")
     }
 
     @Test("A server error ends the span with error status, the error's type and message; the body is passed through")

@@ -89,24 +89,36 @@ enum ChatReplies {
 
     /// A stream of `pieces` as content deltas, the finish chunk and the usage chunk, then `[DONE]`: one chunk per
     /// event, with the second event cut in two across chunks.
-    static func stream(id: String, model: String, pieces: [String], finish: String, gate: Gate? = nil) -> ProviderReply {
+    /// Without `includeUsage` (a request that did not ask for it), no usage chunk and no `"usage"` member, as
+    /// OpenAI streams it.
+    static func stream(
+        id: String, model: String, pieces: [String], finish: String, gate: Gate? = nil, includeUsage: Bool = true
+    ) -> ProviderReply {
         func chunk(_ choices: [[String: Any]], usage: [String: Any]? = nil) -> String {
             var body: [String: Any] = [
                 "id": id, "object": "chat.completion.chunk", "created": 1_765_000_001, "model": model, "choices": choices,
             ]
-            body["usage"] = usage ?? NSNull()
+            if includeUsage { body["usage"] = usage ?? NSNull() }
             return "data: \(json(body))\n\n"
         }
         var events = [chunk([["index": 0, "delta": ["role": "assistant", "content": ""]]])]
         events += pieces.map { chunk([["index": 0, "delta": ["content": $0]]]) }
         events.append(chunk([["index": 0, "delta": [:] as [String: Any], "finish_reason": finish]]))
         let total = usage.prompt + usage.completion
-        events.append(
-            chunk([], usage: ["prompt_tokens": usage.prompt, "completion_tokens": usage.completion, "total_tokens": total]))
+        if includeUsage {
+            events.append(
+                chunk([], usage: ["prompt_tokens": usage.prompt, "completion_tokens": usage.completion, "total_tokens": total]))
+        }
         events.append("data: [DONE]\n\n")
         let cut = events[1].index(events[1].startIndex, offsetBy: 17)
         let split = [events[0], String(events[1][..<cut]), String(events[1][cut...])] + events.dropFirst(2)
         return .events(split, gate: gate)
+    }
+
+    /// Whether a request body asks for usage (`stream_options.include_usage`).
+    static func asksUsage(_ request: ProviderRequest) -> Bool {
+        let json = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any]
+        return (json?["stream_options"] as? [String: Any])?["include_usage"] as? Bool == true
     }
 
     static let error = json([
