@@ -135,19 +135,26 @@ struct LLMCaptureMiddlewareTests {
         #expect(child.attributes["llm.output_tokens"] == 7)
     }
 
+    /// A stream as the caller who did not ask for usage reads it, and the server's script, which sends the usage
+    /// only to a request that asks for it.
+    static func unaskedStream(
+        id: String, pieces: [String], finish: String, gate: Gate? = nil
+    ) -> (asked: ProviderReply, script: ProviderServer.Script) {
+        let asked = ChatReplies.stream(id: id, model: responseModel, pieces: pieces, finish: finish, includeUsage: false)
+        return (asked, { request in
+            ChatReplies.stream(
+                id: id, model: responseModel, pieces: pieces, finish: finish, gate: gate,
+                includeUsage: ChatReplies.asksUsage(request))
+        })
+    }
+
     @Test("A stream the caller stops reading ends the span cancelled and abandoned")
     func abandonedStream() async throws {
         let harness = try CaptureHarness()
         let gate = Gate()
         // The caller did not ask for usage: it reads the stream without it (the capture asked the server for it).
-        let asked = ChatReplies.stream(
-            id: "chatcmpl-openapi-3", model: Self.responseModel, pieces: ["Once", " upon"], finish: "length",
-            includeUsage: false)
-        try await withProviderServer({ request in
-            ChatReplies.stream(
-                id: "chatcmpl-openapi-3", model: Self.responseModel, pieces: ["Once", " upon"], finish: "length",
-                gate: gate, includeUsage: ChatReplies.asksUsage(request))
-        }) { server in
+        let (asked, script) = Self.unaskedStream(id: "chatcmpl-openapi-3", pieces: ["Once", " upon"], finish: "length", gate: gate)
+        try await withProviderServer(script) { server in
             do {
                 let output = try await harness.chatClient(server).createChatCompletion(
                     body: .json(chatRequest(model: "gpt-4o-mini", prompt: "A story.", stream: true)))
@@ -166,14 +173,8 @@ struct LLMCaptureMiddlewareTests {
     @Test("A stream that does not ask for usage: the server is asked, the caller reads the stream it asked for, tokens recorded")
     func streamWithoutUsage() async throws {
         let harness = try CaptureHarness()
-        let asked = ChatReplies.stream(
-            id: "chatcmpl-openapi-4", model: Self.responseModel, pieces: ["Hi", " there"], finish: "stop",
-            includeUsage: false)
-        try await withProviderServer({ request in
-            ChatReplies.stream(
-                id: "chatcmpl-openapi-4", model: Self.responseModel, pieces: ["Hi", " there"], finish: "stop",
-                includeUsage: ChatReplies.asksUsage(request))
-        }) { server in
+        let (asked, script) = Self.unaskedStream(id: "chatcmpl-openapi-4", pieces: ["Hi", " there"], finish: "stop")
+        try await withProviderServer(script) { server in
             let output = try await harness.chatClient(server).createChatCompletion(
                 body: .json(chatRequest(model: "gpt-4o-mini", prompt: "Greet me.", stream: true)))
             let received = try await chunks(of: try output.ok.body.text_event_hyphen_stream).flatMap { $0 }
