@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "NoveumTraceAsyncHTTPClient", targets: ["NoveumTraceAsyncHTTPClient"]),
         .library(name: "NoveumTraceLifecycle", targets: ["NoveumTraceLifecycle"]),
         .library(name: "NoveumTraceOpenAPI", targets: ["NoveumTraceOpenAPI"]),
+        .library(name: "NoveumTraceMetrics", targets: ["NoveumTraceMetrics"]),
         // Testing support
         .library(name: "NoveumTraceTesting", targets: ["NoveumTraceTesting"]),
         // Local tools
@@ -56,7 +57,10 @@ let package = Package(
         .trait(
             name: "OpenAPI",
             description: "The NoveumTraceOpenAPI product: LLM calls of swift-openapi-generator clients captured by a middleware."),
-        .default(enabledTraits: ["Macros", "LocalStore", "CLI", "AsyncHTTPClient", "ServiceLifecycle", "OpenAPI"]),
+        .trait(
+            name: "Metrics",
+            description: "The NoveumTraceMetrics product: GenAI client metrics and delivery counters through swift-metrics."),
+        .default(enabledTraits: ["Macros", "LocalStore", "CLI", "AsyncHTTPClient", "ServiceLifecycle", "OpenAPI", "Metrics"]),
     ],
     dependencies: [
         // Core
@@ -69,6 +73,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Trait: Metrics
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -82,6 +88,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
+        // Tests only: the metrics as a Prometheus backend prints them
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: Core
@@ -138,6 +146,15 @@ let package = Package(
                 "NoveumTrace",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime", condition: .when(traits: ["OpenAPI"])),
                 .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["OpenAPI"])),
+            ]
+        ),
+        // GenAI client metrics (token usage, operation duration, time to first chunk) recorded from finished LLM
+        // spans on the export side, and the client's delivery counters, through swift-metrics.
+        .target(
+            name: "NoveumTraceMetrics",
+            dependencies: [
+                "NoveumTrace",
+                .product(name: "CoreMetrics", package: "swift-metrics", condition: .when(traits: ["Metrics"])),
             ]
         ),
 
@@ -265,6 +282,16 @@ let package = Package(
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
             ],
             exclude: ["openai-chat.yaml", "openapi-generator-config.yaml"]
+        ),
+        .testTarget(
+            name: "NoveumTraceMetricsTests",
+            dependencies: [
+                "NoveumTrace",
+                "NoveumTraceTesting",
+                "NoveumTraceMetrics",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         .testTarget(
             name: "NoveumTraceInteropTests",
