@@ -49,8 +49,8 @@ extension LLMHTTPCall {
 }
 
 /// A response body whose chunks reach the consumer as they arrive, shown to an ``LLMHTTPCall`` on the way (and
-/// rewritten only as ``LLMHTTPCall/relay(from:bytes:make:)`` says): iterate it once. The call finishes at the end of the body, fails with its error, and ends as abandoned when
-/// the body is dropped before its end.
+/// rewritten only as ``LLMHTTPCall/relay(from:bytes:make:)`` says): iterate it once. The call finishes at the end
+/// of the body, fails with its error, and ends as abandoned when the body is dropped before its end.
 ///
 /// HTTP client integrations wrap the body they return in it; `NoveumTraceOpenAPI` does so for
 /// swift-openapi-runtime's `HTTPBody`.

@@ -26,11 +26,6 @@ enum StreamUsage {
         _ = rejecting.withLock { $0.insert(endpoint) }
     }
 
-    /// Forgets every rejecting endpoint (for tests).
-    static func reset() {
-        rejecting.withLock { $0.removeAll() }
-    }
-
     /// Whether an error body says the server does not accept `stream_options`.
     static func isRejection(status: Int, body: [UInt8]) -> Bool {
         status == 400 && String(decoding: body.prefix(64 * 1024), as: UTF8.self).contains("stream_options")
@@ -71,10 +66,12 @@ struct StreamUsageFilter: Sendable {
 
     /// The bytes to hand on for `chunk`: every event it completes, without what the option added.
     mutating func feed(_ chunk: some Collection<UInt8>) -> [UInt8] {
+        // What is pending holds no blank line yet, so one can only end in the new bytes: start looking three bytes
+        // before them (the longest separator is four bytes), not at the start of a long event again.
+        var index = max(0, pending.count - 3)
         pending.append(contentsOf: chunk)
         var output: [UInt8] = []
         var start = 0
-        var index = 0
         let bytes = pending
         while index < bytes.count {
             // An event ends at a blank line: "\n\n", or "\r\n\r\n".
