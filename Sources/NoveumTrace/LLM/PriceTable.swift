@@ -250,8 +250,11 @@ public final class PriceTable: Sendable {
     ]
 
     /// The price a line's columns give, `rate(n)` reading column n; nil when a column does not read.
-    private static func price(_ rate: (Int) -> Double?) -> ModelPrice? {
-        guard (3..<20).allSatisfy({ !(rate($0)?.isNaN ?? false) }), let input = rate(3), let output = rate(4) else {
+    private static func price(_ read: (Int) -> Double?) -> ModelPrice? {
+        // Each column read once.
+        let rates = (0..<20).map { $0 < 3 ? nil : read($0) }
+        func rate(_ column: Int) -> Double? { rates[column] }
+        guard !rates.contains(where: { $0?.isNaN ?? false }), let input = rate(3), let output = rate(4) else {
             return nil
         }
         var price = ModelPrice(input: input, output: output, cachedInput: rate(5), cacheWrite: rate(6))
