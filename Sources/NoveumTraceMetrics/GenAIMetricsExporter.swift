@@ -5,17 +5,22 @@ import NoveumTrace
 /// the app bootstrapped (Prometheus, swift-otel's OTLP metrics, StatsD...) receives them.
 ///
 /// Add it to the client's exporters; it runs on the export side like every exporter, so the app's threads pay
-/// nothing for it. For each span with a `gen_ai.operation.name` (every LLM span, tool call and agent step):
+/// nothing for it. For each span with a `gen_ai.operation.name` (every LLM span, tool call, agent run and memory
+/// operation):
 ///
 /// | Metric | Kind | Unit | Recorded |
 /// |---|---|---|---|
-/// | `gen_ai.client.operation.duration` | histogram | seconds | every GenAI span; `error.type` when it failed |
+/// | `gen_ai.client.operation.duration` | histogram | seconds | model calls, retrievals and memory operations; `error.type` when it failed |
+/// | `gen_ai.invoke_agent.duration` | histogram | seconds | agent runs (`invoke_agent`), in place of the one above |
+/// | `gen_ai.execute_tool.duration` | histogram | seconds | tool calls (`execute_tool`), in place of the one above |
 /// | `gen_ai.client.token.usage` | histogram | tokens | once with `gen_ai.token.type = input` and once with `output`, when the span has the counts |
 /// | `gen_ai.client.operation.time_to_first_chunk` | histogram | seconds | streamed calls with a time to first chunk |
 ///
-/// with the dimensions `gen_ai.operation.name`, `gen_ai.provider.name`, `gen_ai.request.model` and
-/// `gen_ai.response.model` where the span has them. Other spans are ignored. With no backend bootstrapped
-/// swift-metrics discards everything, so the exporter costs a few dictionary reads per span.
+/// with the dimensions `gen_ai.operation.name`, `gen_ai.provider.name`, `gen_ai.request.model`,
+/// `gen_ai.response.model`, `server.address` and `server.port` where the span has them (an agent's and a tool's
+/// duration carry `gen_ai.agent.name` or `gen_ai.tool.name` as well). Planning steps (`plan`) and other spans are
+/// ignored. With no backend bootstrapped swift-metrics discards everything, so the exporter costs a few dictionary
+/// reads per span.
 ///
 /// ```swift
 /// MetricsSystem.bootstrap(PrometheusMetricsFactory())
@@ -53,6 +58,20 @@ public struct GenAIMetricsExporter: SpanExporter {
         if let model = attributes["gen_ai.response.model"]?.stringValue {
             dimensions.append(("gen_ai.response.model", model))
         }
+        if let address = attributes["server.address"]?.stringValue { dimensions.append(("server.address", address)) }
+        if case .int(let port)? = attributes["server.port"] { dimensions.append(("server.port", String(port))) }
+        let durationLabel: String
+        switch operation {
+        case "plan": return
+        case "invoke_agent":
+            durationLabel = "gen_ai.invoke_agent.duration"
+            if let name = attributes["gen_ai.agent.name"]?.stringValue { dimensions.append(("gen_ai.agent.name", name)) }
+        case "execute_tool":
+            durationLabel = "gen_ai.execute_tool.duration"
+            if let name = attributes["gen_ai.tool.name"]?.stringValue { dimensions.append(("gen_ai.tool.name", name)) }
+        default:
+            durationLabel = "gen_ai.client.operation.duration"
+        }
 
         var durationDimensions = dimensions
         switch span.status {
@@ -63,7 +82,7 @@ public struct GenAIMetricsExporter: SpanExporter {
             break
         }
         let seconds = Double(span.durationNanos) / 1e9
-        Recorder(label: "gen_ai.client.operation.duration", dimensions: durationDimensions, factory: factory)
+        Recorder(label: durationLabel, dimensions: durationDimensions, factory: factory)
             .record(seconds)
 
         for (type, key) in [("input", "gen_ai.usage.input_tokens"), ("output", "gen_ai.usage.output_tokens")] {

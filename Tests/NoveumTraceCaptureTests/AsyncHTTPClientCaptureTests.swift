@@ -61,9 +61,14 @@ struct AsyncHTTPClientCaptureTests {
         #expect(span.string("gen_ai.input.messages") == Self.chatMessages)
         #expect(span.string("llm.output.response") == "Hello! How can I help you today?")
         #expect(span.string("output.value") == "Hello! How can I help you today?")
+        #expect(
+            span.string("gen_ai.output.messages")
+                == #"[{"finish_reason":"stop","parts":[{"content":"Hello! How can I help you today?","type":"text"}],"role":"assistant"}]"#)
         #expect(span.int("http.response.status_code") == 200)
         #expect(span.string("url.path") == "/v1/chat/completions")
         #expect(span.string("server.address") == "127.0.0.1")
+        // The provider is OpenAI: its own attribute, the API the path belongs to.
+        #expect(span.string("openai.api.type") == "chat_completions")
     }
 
     @Test("OpenAI streamed chat: chunks pass through as they arrive; TTFT, deltas and the include_usage chunk")

@@ -26,6 +26,8 @@ struct LLMHTTPCallTests {
         #expect(span.statusMessage == "Overloaded")
         #expect(span.string("error.type") == "overloaded_error")
         #expect(span.int("llm.input_tokens") == 25)
+        let event = try #require(span.events.first { $0.name == "gen_ai.client.operation.exception" })
+        #expect(event.attributes == ["exception.type": "overloaded_error", "exception.message": "Overloaded"])
     }
 
     @Test("Gemini streamGenerateContent without alt=sse: the JSON array of partial responses is folded")

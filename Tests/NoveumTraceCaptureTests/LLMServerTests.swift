@@ -270,6 +270,10 @@ struct LLMServerTests {
         #expect(span.int("http.response.status_code") == 400)
         #expect(span.string("error.type") == error["type"] as? String)
         #expect(span.statusMessage == error["message"] as? String)
+        // The GenAI conventions' exception event, with the server's own type and message.
+        let event = try #require(span.events.first { $0.name == "gen_ai.client.operation.exception" })
+        #expect(event.attributes["exception.type"]?.stringValue == error["type"] as? String)
+        #expect(event.attributes["exception.message"]?.stringValue == error["message"] as? String)
         print("llama-server 400: \(error)")
     }
 }

@@ -6,13 +6,7 @@ import Testing
 @Suite("LLM vocabularies")
 struct VocabularyTests {
     func export(_ vocabularies: Set<LLMVocabulary>) async throws -> SpanData {
-        let exporter = InMemoryExporter()
-        var config = Configuration(scheduleDelay: .seconds(600), exporters: [exporter])
-        config.redaction = .disabled
-        config.llmVocabularies = vocabularies
-        let client = try NoveumClient(
-            apiKey: nil, project: "p", environment: "e", endpoint: nil, serviceVersion: nil, config: config,
-            processEnvironment: [:])
+        let (client, exporter) = try makeCaptureClient(vocabularies: vocabularies)
         client.traceLLM(model: "gpt-4o-mini", provider: "openai") { span in
             span.setUsage(input: 100, output: 20)
             span.setAttributes(["input.value": "hi", "llm.output.response": "hello", "server.address": "api.openai.com"])
@@ -52,5 +46,21 @@ struct VocabularyTests {
         #expect(noveum.attributes["gen_ai.usage.input_tokens"] == nil)
         #expect(noveum.attributes["llm.token_count.prompt"] == nil)
         #expect(noveum.attributes["input.value"] == nil)
+    }
+
+    @Test("Leaving OpenTelemetry out also leaves out its gen_ai.client.operation.exception event")
+    func genAIEvents() async throws {
+        func failed(_ vocabularies: Set<LLMVocabulary>) async throws -> SpanData {
+            let (client, exporter) = try makeCaptureClient(vocabularies: vocabularies)
+            struct Overloaded: Error {}
+            _ = try? client.traceLLM(model: "gpt-4o-mini", provider: "openai") { _ in throw Overloaded() }
+            _ = await client.flush()
+            return try #require(exporter.spans.first)
+        }
+        let all = try await failed(Set(LLMVocabulary.allCases))
+        #expect(all.events.map(\.name) == ["exception", "gen_ai.client.operation.exception"])
+        let noveum = try await failed([.noveum, .openInference])
+        #expect(noveum.events.map(\.name) == ["exception"])
+        #expect(noveum.string("error.type")?.hasSuffix("Overloaded") == true)
     }
 }

@@ -67,6 +67,28 @@ struct GenAIMetricsTests {
         #expect(try metrics.expectRecorder("gen_ai.client.operation.time_to_first_chunk", Self.dimensions).values == [0.25])
     }
 
+    @Test("agent runs and tool calls record their own durations, named for them; planning steps record nothing")
+    func agentAndToolDurations() async throws {
+        let metrics = TestMetrics()
+        let client = try makeMetricsClient(metrics)
+        client.traceAgent("researcher") { _ in
+            client.tracePlan(agent: "researcher") { _ in }
+            client.traceTool("web_search") { _ in }
+            client.traceMemory(.search, store: "notes") { _ in }
+        }
+        _ = await client.flush()
+        let agent = try metrics.expectRecorder(
+            "gen_ai.invoke_agent.duration",
+            [("gen_ai.operation.name", "invoke_agent"), ("gen_ai.agent.name", "researcher")])
+        #expect(agent.values.count == 1)
+        let tool = try metrics.expectRecorder(
+            "gen_ai.execute_tool.duration", [("gen_ai.operation.name", "execute_tool"), ("gen_ai.tool.name", "web_search")])
+        #expect(tool.values.count == 1)
+        let memory = try metrics.expectRecorder("gen_ai.client.operation.duration", [("gen_ai.operation.name", "search_memory")])
+        #expect(memory.values.count == 1)
+        #expect(metrics.recorders.count == 3)
+    }
+
     @Test("the delivery counters follow the client's statistics, each report adding what changed")
     func deliveryCounters() async throws {
         let metrics = TestMetrics()

@@ -149,7 +149,8 @@ struct ReferenceReceiverTests {
         #expect((attributes["gen_ai.request.temperature"] as? NSNumber)?.doubleValue == 0.2)
         #expect(attributes["noveum.status"] as? String == "error")
         let events = try #require(llm["events"] as? [[String: Any]])
-        #expect(events.map { $0["name"] as? String } == ["first_token", "exception"])
+        #expect(events.map { $0["name"] as? String } == ["first_token", "exception", "gen_ai.client.operation.exception"])
+        #expect(attributes["error.type"] as? String == (events.last?["attributes"] as? [String: Any])?["exception.type"] as? String)
         #expect(((events.first?["attributes"] as? [String: Any])?["ttft_ms"] as? NSNumber)?.doubleValue == 42.5)
         for span in spans {
             checkResource(span, service: "ref-client", environment: "staging", version: "2.0.0")

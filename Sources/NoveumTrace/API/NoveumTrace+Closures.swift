@@ -140,4 +140,74 @@ extension NoveumTrace {
             LLMConventions.retrievalSpan(index: index, query: query, topK: topK), extra: attributes, from: origin,
             body)
     }
+
+    /// Traces an agent's planning step (its strategy or task breakdown, before acting): a span named
+    /// `"plan {agent}"`, or `"plan"` without an agent name. The model call that writes the plan goes inside it; the
+    /// tool calls the plan leads to usually follow as its siblings.
+    @inlinable
+    public static func tracePlan<T, E: Error>(
+        agent: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        let origin = SpanOrigin.current
+        return try await origin.client.withSpan(
+            LLMConventions.planSpan(agent: agent), extra: attributes, from: origin, isolation: isolation, body)
+    }
+
+    /// Traces a synchronous planning step.
+    @inlinable
+    public static func tracePlan<T, E: Error>(
+        agent: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        let origin = SpanOrigin.current
+        return try origin.client.withSpan(LLMConventions.planSpan(agent: agent), extra: attributes, from: origin, body)
+    }
+
+    /// Traces one use of an agent's memory: a `client` span named after the operation (`"search_memory"`,
+    /// `"create_memory"`, …).
+    ///
+    /// ```swift
+    /// let notes = try await NoveumTrace.traceMemory(.search, store: "user-preferences", query: question) { span in
+    ///     let found = try await memory.search(question)
+    ///     span.setMemoryRecordCount(found.count)
+    ///     return found
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - operation: what is done.
+    ///   - store: the memory store's id (`gen_ai.memory.store.id`).
+    ///   - recordID: the record operated on, for an operation on one record.
+    ///   - recordCount: how many records the operation writes or deletes; for a search, set the count found with
+    ///     ``NoveumSpan/setMemoryRecordCount(_:)``.
+    ///   - query: a search's query: content, exported only as the redaction policy allows.
+    ///   - attributes: more attributes for the span.
+    ///   - isolation: the actor the body runs on; the caller's by default.
+    ///   - body: the memory operation; it receives the span.
+    /// - Returns: what `body` returns.
+    @inlinable
+    public static func traceMemory<T, E: Error>(
+        _ operation: MemoryOperation, store: String? = nil, recordID: String? = nil, recordCount: Int? = nil,
+        query: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        let origin = SpanOrigin.current
+        return try await origin.client.withSpan(
+            LLMConventions.memorySpan(operation, store: store, recordID: recordID, recordCount: recordCount, query: query),
+            extra: attributes, from: origin, isolation: isolation, body)
+    }
+
+    /// Traces one synchronous use of an agent's memory.
+    @inlinable
+    public static func traceMemory<T, E: Error>(
+        _ operation: MemoryOperation, store: String? = nil, recordID: String? = nil, recordCount: Int? = nil,
+        query: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        let origin = SpanOrigin.current
+        return try origin.client.withSpan(
+            LLMConventions.memorySpan(operation, store: store, recordID: recordID, recordCount: recordCount, query: query),
+            extra: attributes, from: origin, body)
+    }
 }

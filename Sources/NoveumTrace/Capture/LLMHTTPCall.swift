@@ -101,9 +101,20 @@ public final class LLMHTTPCall: Sendable {
         template.attributes = attributes
         let span = client.open(template, extra: [:], from: origin)
         span.setRequest(
-            temperature: request.temperature, topP: request.topP, maxTokens: request.maxTokens,
-            stopSequences: request.stopSequences, seed: request.seed, stream: request.stream)
-        if let toolCount = request.toolCount { span.setAttribute("llm.tools.count", toolCount) }
+            temperature: request.temperature, topP: request.topP, topK: request.topK, maxTokens: request.maxTokens,
+            stopSequences: request.stopSequences, seed: request.seed, stream: request.stream,
+            frequencyPenalty: request.frequencyPenalty, presencePenalty: request.presencePenalty,
+            choiceCount: request.choiceCount, outputType: request.outputType)
+        var more = AttributeList()
+        if let toolCount = request.toolCount { more["llm.tools.count"] = .int(Int64(toolCount)) }
+        if let formats = request.encodingFormats { more["gen_ai.request.encoding_formats"] = .stringArray(formats) }
+        if let dimensions = request.dimensions { more["gen_ai.embeddings.dimension.count"] = .int(Int64(dimensions)) }
+        // `openai.*` attributes belong on spans of OpenAI itself only (the conventions' provider discriminator).
+        if endpoint.provider == "openai" {
+            if let apiType = request.apiType { more["openai.api.type"] = .string(apiType) }
+            if let tier = request.serviceTier { more["openai.request.service_tier"] = .string(tier) }
+        }
+        if !more.isEmpty { span.setAttributes(more) }
         let call = LLMHTTPCall(span: span, format: endpoint.format, endpoint: endpoint, capture: capture)
         if request.stream, request.includeUsage != true, request.usageNeedsAsking, capture.requestsStreamUsage,
             endpoint.requestsStreamUsage, StreamUsage.accepts(endpoint),
@@ -235,7 +246,7 @@ public final class LLMHTTPCall: Sendable {
         case .events(_, let accumulator):
             recordStream(accumulator, snapshot, endNanos: WallClock.nanosecondsSinceEpoch())
             if let message = accumulator.errorMessage {
-                if let type = accumulator.errorType { span.setAttribute("error.type", type) }
+                span.recordModelFailure(type: accumulator.errorType ?? "stream_error", message: message)
                 finishSpan(status: .error, message: message)
             } else {
                 finishSpan(status: .ok, message: nil)
@@ -252,7 +263,12 @@ public final class LLMHTTPCall: Sendable {
                 finishSpan(status: .ok, message: nil)
             }
         case .none:
-            finishSpan(status: status >= 400 ? .error : .ok, message: status >= 400 ? "HTTP \(status)" : nil)
+            if status >= 400 {
+                span.recordModelFailure(type: String(status), message: "HTTP \(status)")
+                finishSpan(status: .error, message: "HTTP \(status)")
+            } else {
+                finishSpan(status: .ok, message: nil)
+            }
         }
     }
 
@@ -309,7 +325,7 @@ public final class LLMHTTPCall: Sendable {
         let error = json?["error"] as? [String: Any]
         let type = error?.string("type") ?? error?.string("status") ?? String(status)
         let message = error?.string("message") ?? "HTTP \(status)"
-        span.setAttribute("error.type", type)
+        span.recordModelFailure(type: type, message: message)
         finishSpan(status: .error, message: message)
     }
 

@@ -14,9 +14,25 @@ struct LLMRequestInfo: Sendable, Equatable {
     var usageNeedsAsking = false
     var temperature: Double?
     var topP: Double?
+    var topK: Double?
     var maxTokens: Int?
     var stopSequences: [String]?
     var seed: Int?
+    var frequencyPenalty: Double?
+    var presencePenalty: Double?
+    /// How many choices (candidates) were asked for: OpenAI `n`, Gemini `candidateCount`.
+    var choiceCount: Int?
+    /// The output type asked for, as the GenAI conventions name it: `json` for a JSON response format or MIME type,
+    /// `text` for plain text.
+    var outputType: String?
+    /// Embeddings only: the encoding format (`float`, `base64`) and the dimensions asked for.
+    var encodingFormats: [String]?
+    var dimensions: Int?
+    /// OpenAI's `service_tier` when the request names one other than `auto`.
+    var serviceTier: String?
+    /// OpenAI's API the path belongs to (`openai.api.type`): `chat_completions`, `responses`, `completions` or
+    /// `embeddings`.
+    var apiType: String?
     var toolCount: Int?
     /// The input as JSON: messages, prompt or embedding input.
     var inputJSON: String?
@@ -60,6 +76,20 @@ struct LLMRequestInfo: Sendable, Equatable {
         info.maxTokens = json.int("max_completion_tokens") ?? json.int("max_tokens") ?? json.int("max_output_tokens")
         info.stopSequences = stringList(json["stop"])
         info.seed = json.int("seed")
+        info.frequencyPenalty = json.double("frequency_penalty")
+        info.presencePenalty = json.double("presence_penalty")
+        info.choiceCount = json.int("n")
+        // Chat completions: response_format.type; responses: text.format.type.
+        let format = (json["response_format"] as? [String: Any])?.string("type")
+            ?? ((json["text"] as? [String: Any])?["format"] as? [String: Any])?.string("type")
+        info.outputType = format.map { $0.hasPrefix("json") ? "json" : $0 }
+        if operation == "embeddings" {
+            info.encodingFormats = json.string("encoding_format").map { [$0] }
+            info.dimensions = json.int("dimensions")
+        }
+        if let tier = json.string("service_tier"), tier != "auto" { info.serviceTier = tier }
+        info.apiType = path.hasSuffix("/responses") ? "responses"
+            : operation == "chat" ? "chat_completions" : operation == "text_completion" ? "completions" : "embeddings"
         info.toolCount = (json["tools"] as? [Any])?.count
         info.inputJSON = jsonText(json[inputKey])
         info.systemJSON = jsonText(json["instructions"])
@@ -72,6 +102,7 @@ struct LLMRequestInfo: Sendable, Equatable {
         info.stream = json["stream"] as? Bool ?? false
         info.temperature = json.double("temperature")
         info.topP = json.double("top_p")
+        info.topK = json.double("top_k")
         info.maxTokens = json.int("max_tokens")
         info.stopSequences = stringList(json["stop_sequences"])
         info.toolCount = (json["tools"] as? [Any])?.count
@@ -102,9 +133,16 @@ struct LLMRequestInfo: Sendable, Equatable {
         let config = (json["generationConfig"] ?? json["generation_config"]) as? [String: Any] ?? [:]
         info.temperature = config.double("temperature")
         info.topP = config.double("topP") ?? config.double("top_p")
+        info.topK = config.double("topK") ?? config.double("top_k")
         info.maxTokens = config.int("maxOutputTokens") ?? config.int("max_output_tokens")
         info.stopSequences = stringList(config["stopSequences"] ?? config["stop_sequences"])
         info.seed = config.int("seed")
+        info.frequencyPenalty = config.double("frequencyPenalty") ?? config.double("frequency_penalty")
+        info.presencePenalty = config.double("presencePenalty") ?? config.double("presence_penalty")
+        info.choiceCount = config.int("candidateCount") ?? config.int("candidate_count")
+        if let mime = config.string("responseMimeType") ?? config.string("response_mime_type") {
+            info.outputType = mime == "application/json" ? "json" : mime == "text/plain" ? "text" : nil
+        }
         info.toolCount = (json["tools"] as? [Any])?.count
         return info
     }

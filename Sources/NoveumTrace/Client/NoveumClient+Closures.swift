@@ -191,4 +191,47 @@ extension NoveumClient {
     ) throws(E) -> T {
         try withSpan(LLMConventions.retrievalSpan(index: index, query: query, topK: topK), extra: attributes, body)
     }
+
+    /// Traces an agent's planning step: a span named `"plan {agent}"`, or `"plan"` without an agent name.
+    @inlinable
+    public func tracePlan<T, E: Error>(
+        agent: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        try await withSpan(LLMConventions.planSpan(agent: agent), extra: attributes, isolation: isolation, body)
+    }
+
+    /// Traces a synchronous planning step.
+    @inlinable
+    public func tracePlan<T, E: Error>(
+        agent: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        try withSpan(LLMConventions.planSpan(agent: agent), extra: attributes, body)
+    }
+
+    /// Traces one use of an agent's memory: a `client` span named after the operation (`"search_memory"`, …).
+    /// See ``NoveumTrace/traceMemory(_:store:recordID:recordCount:query:attributes:isolation:_:)``.
+    @inlinable
+    public func traceMemory<T, E: Error>(
+        _ operation: MemoryOperation, store: String? = nil, recordID: String? = nil, recordCount: Int? = nil,
+        query: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        isolation: isolated (any Actor)? = #isolation, _ body: (NoveumSpan) async throws(E) -> T
+    ) async throws(E) -> T {
+        try await withSpan(
+            LLMConventions.memorySpan(operation, store: store, recordID: recordID, recordCount: recordCount, query: query),
+            extra: attributes, isolation: isolation, body)
+    }
+
+    /// Traces one synchronous use of an agent's memory.
+    @inlinable
+    public func traceMemory<T, E: Error>(
+        _ operation: MemoryOperation, store: String? = nil, recordID: String? = nil, recordCount: Int? = nil,
+        query: String? = nil, attributes: [String: any AttributeValueConvertible] = [:],
+        _ body: (NoveumSpan) throws(E) -> T
+    ) throws(E) -> T {
+        try withSpan(
+            LLMConventions.memorySpan(operation, store: store, recordID: recordID, recordCount: recordCount, query: query),
+            extra: attributes, body)
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The attributes the inline closures write for LLM, agent, tool and retrieval spans, in the three vocabularies
 /// backends read: Noveum (`llm.*`), OpenTelemetry GenAI (`gen_ai.*`) and OpenInference (what Arize Phoenix renders).
 @usableFromInline
@@ -36,6 +38,12 @@ enum LLMConventions {
         return SpanTemplate(name: "\(operation) \(model)", kind: .client, attributes: attributes)
     }
 
+    /// Marks an LLM span template as a streamed call, in the Noveum and GenAI vocabularies.
+    static func markStreamed(_ template: inout SpanTemplate) {
+        template.attributes["llm.stream"] = true
+        template.attributes["gen_ai.request.stream"] = true
+    }
+
     @usableFromInline
     static func agentSpan(name: String, role: String?) -> SpanTemplate {
         var attributes = AttributeList()
@@ -66,8 +74,51 @@ enum LLMConventions {
         if let topK { attributes["retrieval.top_k"] = .int(Int64(topK)) }
         attributes["gen_ai.operation.name"] = "retrieval"
         if let index { attributes["gen_ai.data_source.id"] = .string(index) }
+        if let query { attributes["gen_ai.retrieval.query.text"] = .string(query) }
+        // The conventions type top_k as a double.
+        if let topK { attributes["gen_ai.request.top_k"] = .double(Double(topK)) }
         attributes["openinference.span.kind"] = "RETRIEVER"
         if let query { attributes["input.value"] = .string(query) }
         return SpanTemplate(name: index.map { "retrieval \($0)" } ?? "retrieval", attributes: attributes)
     }
+
+    @usableFromInline
+    static func planSpan(agent: String?) -> SpanTemplate {
+        var attributes = AttributeList()
+        if let agent { attributes["agent.name"] = .string(agent) }
+        attributes["gen_ai.operation.name"] = "plan"
+        if let agent { attributes["gen_ai.agent.name"] = .string(agent) }
+        attributes["openinference.span.kind"] = "CHAIN"
+        return SpanTemplate(name: agent.map { "plan \($0)" } ?? "plan", attributes: attributes)
+    }
+
+    @usableFromInline
+    static func memorySpan(
+        _ operation: MemoryOperation, store: String?, recordID: String?, recordCount: Int?, query: String?
+    ) -> SpanTemplate {
+        var attributes = AttributeList()
+        attributes["gen_ai.operation.name"] = .string(operation.rawValue)
+        if let store { attributes["gen_ai.memory.store.id"] = .string(store) }
+        if let recordID { attributes["gen_ai.memory.record.id"] = .string(recordID) }
+        if let recordCount { attributes["gen_ai.memory.record.count"] = .int(Int64(recordCount)) }
+        if let query {
+            attributes["gen_ai.memory.query.text"] = .string(query)
+            attributes["input.value"] = .string(query)
+        }
+        attributes["openinference.span.kind"] = operation == .search ? "RETRIEVER" : "CHAIN"
+        return SpanTemplate(name: operation.rawValue, kind: .client, attributes: attributes)
+    }
+
+    /// A model's output as the conventions' `gen_ai.output.messages`: one assistant message with one text part.
+    static func outputMessages(text: String, finishReason: String?) -> String? {
+        var message: [String: Any] = ["role": "assistant", "parts": [["type": "text", "content": text]]]
+        if let finishReason { message["finish_reason"] = finishReason }
+        guard let data = try? JSONSerialization.data(withJSONObject: [message], options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The operations whose spans are calls to a model (the conventions' inference and embeddings client spans):
+    /// a failure of one also gets a `gen_ai.client.operation.exception` event.
+    static let modelOperations: Set<String> = ["chat", "text_completion", "generate_content", "embeddings"]
 }

@@ -86,21 +86,52 @@ extension NoveumSpan {
         if includeOutput, let text = response.outputText {
             list["llm.output.response"] = .string(text)
             list["output.value"] = .string(text)
+            if let messages = LLMConventions.outputMessages(text: text, finishReason: response.finishReasons.first) {
+                list["gen_ai.output.messages"] = .string(messages)
+            }
         }
         setAttributes(list)
         setUsage(response.usage)
     }
 
-    /// Records the request's sampling parameters.
+    /// Records the request's parameters: sampling settings, how many choices, whether it streams, and the output
+    /// type asked for (`text`, `json`, `image`, `speech`).
+    ///
+    /// Every value is optional; only those given are written. `gen_ai.request.stream` is written only for a streamed
+    /// request and `gen_ai.request.choice.count` only when it is not 1, as the GenAI conventions ask.
     public func setRequest(
-        temperature: Double? = nil, topP: Double? = nil, maxTokens: Int? = nil, stopSequences: [String]? = nil,
-        seed: Int? = nil, stream: Bool? = nil
+        temperature: Double? = nil, topP: Double? = nil, topK: Double? = nil, maxTokens: Int? = nil,
+        stopSequences: [String]? = nil, seed: Int? = nil, stream: Bool? = nil, frequencyPenalty: Double? = nil,
+        presencePenalty: Double? = nil, choiceCount: Int? = nil, outputType: String? = nil
     ) {
         guard isRecording else { return }
-        setAttributes([
-            "gen_ai.request.temperature": temperature, "llm.temperature": temperature,
-            "gen_ai.request.top_p": topP, "gen_ai.request.max_tokens": maxTokens, "llm.max_tokens": maxTokens,
-            "gen_ai.request.stop_sequences": stopSequences, "gen_ai.request.seed": seed, "llm.stream": stream,
-        ])
+        // Built directly (no dictionary to sort): the HTTP capture calls this for every request.
+        var list = AttributeList()
+        if let temperature {
+            list["gen_ai.request.temperature"] = .double(temperature)
+            list["llm.temperature"] = .double(temperature)
+        }
+        if let topP { list["gen_ai.request.top_p"] = .double(topP) }
+        if let topK { list["gen_ai.request.top_k"] = .double(topK) }
+        if let maxTokens {
+            list["gen_ai.request.max_tokens"] = .int(Int64(maxTokens))
+            list["llm.max_tokens"] = .int(Int64(maxTokens))
+        }
+        if let stopSequences { list["gen_ai.request.stop_sequences"] = .stringArray(stopSequences) }
+        if let seed { list["gen_ai.request.seed"] = .int(Int64(seed)) }
+        if let stream {
+            list["llm.stream"] = .bool(stream)
+            if stream { list["gen_ai.request.stream"] = true }
+        }
+        if let frequencyPenalty { list["gen_ai.request.frequency_penalty"] = .double(frequencyPenalty) }
+        if let presencePenalty { list["gen_ai.request.presence_penalty"] = .double(presencePenalty) }
+        if let choiceCount, choiceCount != 1 { list["gen_ai.request.choice.count"] = .int(Int64(choiceCount)) }
+        if let outputType { list["gen_ai.output.type"] = .string(outputType) }
+        if !list.isEmpty { setAttributes(list) }
+    }
+
+    /// Records how many memory records a memory operation found or touched (`gen_ai.memory.record.count`).
+    public func setMemoryRecordCount(_ count: Int) {
+        setAttribute("gen_ai.memory.record.count", count)
     }
 }

@@ -107,6 +107,7 @@ final class StreamRecorder: Sendable {
         let end = WallClock.nanosecondsSinceEpoch()
         var attributes = AttributeList()
         attributes["llm.stream"] = true
+        attributes["gen_ai.request.stream"] = true
         attributes["llm.stream.chunks"] = .int(Int64(snapshot.chunks))
         if let first = snapshot.firstChunkNanos {
             let ttft = Double(first &- span.startTimeNanos) / 1_000_000
@@ -120,6 +121,9 @@ final class StreamRecorder: Sendable {
         if captureOutput, !snapshot.output.isEmpty {
             attributes["llm.output.response"] = .string(snapshot.output)
             attributes["output.value"] = .string(snapshot.output)
+            if let messages = LLMConventions.outputMessages(text: snapshot.output, finishReason: nil) {
+                attributes["gen_ai.output.messages"] = .string(messages)
+            }
         }
         span.setAttributes(attributes)
         if let usage = snapshot.usage { span.setUsage(usage) }
@@ -160,7 +164,7 @@ extension NoveumTrace {
         let origin = SpanOrigin.current
         let client = origin.client
         var template = LLMConventions.llmSpan(model: model, provider: provider, operation: operation)
-        template.attributes["llm.stream"] = true
+        LLMConventions.markStreamed(&template)
         template.attributes.merge(attributes)
         let span = client.open(template, extra: [:], from: origin)
         do {

@@ -189,13 +189,7 @@ public struct NoveumSpan: Sendable {
     /// Adds an event built by hand.
     public func addEvent(_ event: Event) {
         guard let span = recording else { return }
-        span.mutate { state in
-            if state.events.count < state.limits.maxEvents {
-                state.events.append(event)
-            } else {
-                state.droppedEventCount += 1
-            }
-        }
+        span.mutate { $0.append(event) }
     }
 
     /// Links this span to another span, for example the request that caused a batch job.
@@ -210,6 +204,10 @@ public struct NoveumSpan: Sendable {
     /// Records an error: the attributes `exception.type` and `exception.message`, an `exception` event with the
     /// same attributes, and the span's exception block. It does not change the status; call
     /// ``setStatus(_:_:)`` as well, or let the inline closures do both.
+    ///
+    /// On a GenAI span (one with `gen_ai.operation.name`) it also sets `error.type` to the error's type, unless
+    /// already set, and on a model call (`chat`, `text_completion`, `generate_content`, `embeddings`) it adds the
+    /// GenAI conventions' `gen_ai.client.operation.exception` event with the same attributes.
     public func recordException(_ error: any Error, attributes: [String: any AttributeValueConvertible] = [:]) {
         guard let span = recording else { return }
         let info = ExceptionInfo(error)
@@ -223,11 +221,23 @@ public struct NoveumSpan: Sendable {
             state.exception = info
             state.set("exception.type", .string(info.type), limit: limits.maxAttributes)
             state.set("exception.message", .string(info.message), limit: limits.maxAttributes)
-            if state.events.count < limits.maxEvents {
-                state.events.append(event)
-            } else {
-                state.droppedEventCount += 1
-            }
+            state.append(event)
+            state.recordGenAIFailure(type: info.type, event: event)
+        }
+    }
+
+    /// Records a model call's failure reported as data rather than thrown (an HTTP error response, an error event
+    /// in a stream): `error.type` and, as ``recordException(_:attributes:)`` does for a model call, the
+    /// `gen_ai.client.operation.exception` event with `exception.type` and `exception.message`.
+    func recordModelFailure(type: String, message: String) {
+        guard let span = recording else { return }
+        var attributes = AttributeList()
+        attributes["exception.type"] = .string(type)
+        attributes["exception.message"] = .string(message)
+        let event = Event(name: "exception", timeNanos: WallClock.nanosecondsSinceEpoch(), attributes: attributes)
+        span.mutate { state in
+            state.set("error.type", .string(type), limit: state.limits.maxAttributes)
+            state.recordGenAIFailure(type: type, event: event)
         }
     }
 

@@ -138,6 +138,27 @@ final class SpanRecord: BoundSpan, @unchecked Sendable {
         }
     }
 
+    /// Appends `event`, or counts it as dropped past the event limit. Call it under the lock.
+    func append(_ event: NoveumSpan.Event) {
+        if events.count < limits.maxEvents {
+            events.append(event)
+        } else {
+            droppedEventCount += 1
+        }
+    }
+
+    /// What a GenAI span adds when it fails, after the conventions: `error.type` (unless set) on any span with
+    /// `gen_ai.operation.name`, and on a model call `event` again, named `gen_ai.client.operation.exception`.
+    /// Call it under the lock; it reads only the failing span's attributes.
+    func recordGenAIFailure(type: String, event: NoveumSpan.Event) {
+        guard let operation = attributes["gen_ai.operation.name"]?.stringValue else { return }
+        if attributes["error.type"] == nil { set("error.type", .string(type), limit: limits.maxAttributes) }
+        guard LLMConventions.modelOperations.contains(operation) else { return }
+        var genAIEvent = event
+        genAIEvent.name = "gen_ai.client.operation.exception"
+        append(genAIEvent)
+    }
+
     /// Sets each of `elements` in order with ``set(_:_:limit:)`` under the client's attribute limit. Call it under
     /// the lock, as ``mutate(_:)`` does.
     func set(contentsOf elements: some Sequence<AttributeList.Element>) {

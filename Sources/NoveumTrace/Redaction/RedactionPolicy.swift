@@ -61,6 +61,7 @@ public struct RedactionPolicy: Sendable {
         "llm.input.messages", "llm.output.response", "llm.response", "llm.prompt", "llm.completion",
         "gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions", "gen_ai.prompt",
         "gen_ai.completion", "input.value", "output.value", "gen_ai.tool.call.arguments", "gen_ai.tool.call.result",
+        "gen_ai.retrieval.query.text", "gen_ai.retrieval.documents", "gen_ai.memory.query.text", "gen_ai.memory.records",
     ]
 
     public init(

@@ -44,6 +44,12 @@ struct Redactor: Sendable {
         }
         var truncated = 0
         if let attributes = redact(span.attributes, truncated: &truncated) { span.attributes = attributes }
+        if filtersVocabularies, !policy.llmVocabularies.contains(.openTelemetry),
+            span.events.contains(where: { $0.name.hasPrefix("gen_ai.") })
+        {
+            // GenAI events (`gen_ai.client.operation.exception`) belong to the vocabulary left out.
+            span.events.removeAll { $0.name.hasPrefix("gen_ai.") }
+        }
         let events = span.events
         for index in events.indices {
             if let attributes = redact(events[index].attributes, truncated: &truncated) {

@@ -7,11 +7,14 @@ import NoveumTraceTesting
 import Testing
 
 /// A client that exports to memory on flush only, with `redaction` (default: nothing removed, so a test sees
-/// exactly what capture recorded).
-func makeCaptureClient(redaction: RedactionPolicy = .disabled) throws -> (NoveumClient, InMemoryExporter) {
+/// exactly what capture recorded) and the LLM `vocabularies` exported.
+func makeCaptureClient(
+    redaction: RedactionPolicy = .disabled, vocabularies: Set<LLMVocabulary> = Set(LLMVocabulary.allCases)
+) throws -> (NoveumClient, InMemoryExporter) {
     let exporter = InMemoryExporter()
     var config = Configuration(scheduleDelay: .seconds(600), exporters: [exporter])
     config.redaction = redaction
+    config.llmVocabularies = vocabularies
     let client = try NoveumClient(
         apiKey: nil, project: "capture-tests", environment: "test", endpoint: nil, serviceVersion: nil, config: config,
         processEnvironment: [:])
