@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "NoveumTraceLifecycle", targets: ["NoveumTraceLifecycle"]),
         .library(name: "NoveumTraceOpenAPI", targets: ["NoveumTraceOpenAPI"]),
         .library(name: "NoveumTraceMetrics", targets: ["NoveumTraceMetrics"]),
+        .library(name: "NoveumTraceMCP", targets: ["NoveumTraceMCP"]),
         // Testing support
         .library(name: "NoveumTraceTesting", targets: ["NoveumTraceTesting"]),
         // Local tools
@@ -60,7 +61,11 @@ let package = Package(
         .trait(
             name: "Metrics",
             description: "The NoveumTraceMetrics product: GenAI client metrics and delivery counters through swift-metrics."),
-        .default(enabledTraits: ["Macros", "LocalStore", "CLI", "AsyncHTTPClient", "ServiceLifecycle", "OpenAPI", "Metrics"]),
+        .trait(
+            name: "MCP",
+            description: "The NoveumTraceMCP product: Model Context Protocol calls traced on both sides (modelcontextprotocol/swift-sdk)."),
+        .default(
+            enabledTraits: ["Macros", "LocalStore", "CLI", "AsyncHTTPClient", "ServiceLifecycle", "OpenAPI", "Metrics", "MCP"]),
     ],
     dependencies: [
         // Core
@@ -75,6 +80,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         // Trait: Metrics
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        // Trait: MCP
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -155,6 +162,17 @@ let package = Package(
             dependencies: [
                 "NoveumTrace",
                 .product(name: "CoreMetrics", package: "swift-metrics", condition: .when(traits: ["Metrics"])),
+            ]
+        ),
+        // Model Context Protocol calls as spans on both sides, with the trace carried in `params._meta`: a
+        // transport wrapper for swift-sdk's clients and servers, and traced handler registration.
+        .target(
+            name: "NoveumTraceMCP",
+            dependencies: [
+                "NoveumTrace",
+                .product(name: "MCP", package: "swift-sdk", condition: .when(traits: ["MCP"])),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -291,6 +309,19 @@ let package = Package(
                 "NoveumTraceMetrics",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // A swift-sdk client and server traced in-process, and over stdio against the Python MCP SDK's own
+        // tracing (Scripts/mcp-python.sh, Scripts/python/mcp_peer.py).
+        .testTarget(
+            name: "NoveumTraceMCPTests",
+            dependencies: [
+                "NoveumTrace",
+                "NoveumTraceTesting",
+                "NoveumTraceTestSupport",
+                "NoveumTraceMCP",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         .testTarget(

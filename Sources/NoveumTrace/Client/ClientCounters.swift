@@ -12,6 +12,7 @@ final class ClientCounters: Sendable {
     let spansAbandoned = Atomic<Int>(0)
     let ignoredCalls = Atomic<Int>(0)
     let unresolvedParents = Atomic<Int>(0)
+    let invalidTraceParents = Atomic<Int>(0)
 }
 
 extension ClientCounters {

@@ -35,10 +35,14 @@ extension NoveumClient: Tracer {
     public func extract<Carrier, Extract>(
         _ carrier: Carrier, into context: inout InstrumentationContext, using extractor: Extract
     ) where Extract: Extractor, Extract.Carrier == Carrier {
-        guard let header = extractor.extract(key: TraceParent.traceParentHeader, from: carrier),
-              let remote = TraceParent.parse(
-                header, traceState: extractor.extract(key: TraceParent.traceStateHeader, from: carrier))
-        else { return }
+        guard let header = extractor.extract(key: TraceParent.traceParentHeader, from: carrier) else { return }
+        guard let remote = TraceParent.parse(
+            header, traceState: extractor.extract(key: TraceParent.traceStateHeader, from: carrier))
+        else {
+            // A peer sent trace context that is not W3C: the work starts a new trace, counted.
+            counters.invalidTraceParents.add(1, ordering: .relaxed)
+            return
+        }
         context[RemoteSpanContextKey.self] = remote
         context.noveumSpan = nil
     }

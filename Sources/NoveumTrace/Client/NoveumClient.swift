@@ -306,6 +306,7 @@ public final class NoveumClient: Sendable {
             spansAbandoned: counters.spansAbandoned.load(ordering: .relaxed),
             ignoredCallsOnEndedSpans: counters.ignoredCalls.load(ordering: .relaxed),
             unresolvedParents: counters.unresolvedParents.load(ordering: .relaxed),
+            invalidTraceParents: counters.invalidTraceParents.load(ordering: .relaxed),
             exporters: exporters)
     }
 }

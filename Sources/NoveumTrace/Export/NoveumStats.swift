@@ -18,6 +18,9 @@ public struct NoveumStats: Sendable, Hashable {
     public var ignoredCallsOnEndedSpans: Int
     /// Spans started with a `parentSpanID` that no open span had; they started a new trace.
     public var unresolvedParents: Int
+    /// Incoming `traceparent` values (HTTP headers, MCP `_meta`) that failed W3C parsing; the work they came with
+    /// started a new trace.
+    public var invalidTraceParents: Int = 0
     /// One entry per exporter.
     public var exporters: [ExporterStats]
 
