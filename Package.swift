@@ -37,6 +37,7 @@ let package = Package(
         .library(name: "NoveumTraceMacros", targets: ["NoveumTraceMacros"]),
         // Examples
         .executable(name: "noveum-examples", targets: ["NoveumTraceExamples"]),
+        .executable(name: "noveum-mcp-example", targets: ["NoveumTraceMCPExample"]),
     ],
     traits: [
         .trait(
@@ -82,6 +83,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         // Trait: MCP
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -236,6 +238,18 @@ let package = Package(
             name: "NoveumTraceExamples",
             dependencies: ["NoveumTrace"],
             path: "Examples/FlexibleTracing"
+        ),
+        // An MCP server with two tools and an agent calling it over stdio, one trace across both processes:
+        // `swift run noveum-mcp-example`.
+        .executableTarget(
+            name: "NoveumTraceMCPExample",
+            dependencies: [
+                "NoveumTrace",
+                "NoveumTraceMCP",
+                .product(name: "MCP", package: "swift-sdk", condition: .when(traits: ["MCP"])),
+                .product(name: "SystemPackage", package: "swift-system", condition: .when(traits: ["MCP"])),
+            ],
+            path: "Examples/MCPWeather"
         ),
 
         // MARK: Tests

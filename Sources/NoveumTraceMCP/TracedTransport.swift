@@ -46,6 +46,7 @@ public actor TracedTransport: Transport {
 
     /// A request waiting for its response: one this side sent (`client` span) or one the peer sent (`server`).
     private struct Call {
+        let id: Value
         let span: NoveumSpan
         /// False when the span is the caller's own `execute_tool` span: it is not ended here.
         let owned: Bool
@@ -61,7 +62,15 @@ public actor TracedTransport: Transport {
     private var progressTokens: [String: (key: String, outgoing: Bool)] = [:]
     private var protocolVersion: String?
     private var sessionID: String?
+    /// Where messages read from the wrapped transport go: the stream ``receive()`` returned last.
     private var delivered: AsyncThrowingStream<Data, any Error>.Continuation?
+    /// Reads the wrapped transport, once.
+    private var reader: Task<Void, Never>?
+    /// Set when the wrapped transport's stream ended, with the error it ended with.
+    private var ended: Ended?
+    private struct Ended {
+        let error: (any Error)?
+    }
 
     /// Wraps `base`, recording calls as `options` says.
     public init(_ base: any Transport, options: MCPTraceOptions = MCPTraceOptions(), logger: Logger? = nil) {
@@ -114,26 +123,50 @@ public actor TracedTransport: Transport {
     }
 
     /// The wrapped transport's messages, each recorded before it is handed on.
+    ///
+    /// The wrapped transport is read once, however often this is called (the MCP client calls it again when a
+    /// stream ends): a later call takes over from the earlier reader, and after the wrapped stream ended every call
+    /// returns a finished stream, as the SDK's own transports do.
     public func receive() -> AsyncThrowingStream<Data, any Error> {
         let (stream, continuation) = AsyncThrowingStream<Data, any Error>.makeStream()
+        if let ended {
+            if let error = ended.error { continuation.finish(throwing: error) } else { continuation.finish() }
+            return stream
+        }
+        delivered?.finish()
         delivered = continuation
-        let base = self.base
-        // Runs on this actor: each message is recorded before it is handed on, in order.
-        let task = Task {
-            do {
-                for try await data in await base.receive() {
-                    self.incomingMessage(data)
-                    continuation.yield(data)
+        if reader == nil {
+            let base = self.base
+            // Runs on this actor: each message is recorded before it is handed on, in order.
+            reader = Task {
+                do {
+                    for try await data in await base.receive() {
+                        self.incomingMessage(data)
+                        self.delivered?.yield(data)
+                    }
+                    self.baseEnded(nil)
+                } catch {
+                    self.baseEnded(error)
                 }
-                self.endAll(message: "connection closed")
-                continuation.finish()
-            } catch {
-                self.endAll(message: "connection closed: \(error)")
-                continuation.finish(throwing: error)
             }
         }
-        continuation.onTermination = { _ in task.cancel() }
         return stream
+    }
+
+    /// The wrapped transport's stream ended: open requests end, and so does the reader's stream. A request this
+    /// side sent gets an error response (-32000, "Connection closed") first, so its caller fails at once instead
+    /// of waiting for an answer that cannot come.
+    private func baseEnded(_ error: (any Error)?) {
+        let waiting = outgoing.values.map(\.id)
+        endAll(message: error.map { "connection closed: \($0)" } ?? "connection closed")
+        for id in waiting {
+            if let data = Self.errorResponse(id: id, code: -32000, message: "Connection closed") {
+                delivered?.yield(data)
+            }
+        }
+        ended = Ended(error: error)
+        if let error { delivered?.finish(throwing: error) } else { delivered?.finish() }
+        delivered = nil
     }
 
     // MARK: Sending
@@ -183,12 +216,12 @@ public actor TracedTransport: Transport {
             outer.isRecording, outer.name == "execute_tool \(tool)"
         {
             outer.setAttributes(attributes)
-            return Call(span: outer, owned: false, method: method, isServer: false)
+            return Call(id: id, span: outer, owned: false, method: method, isServer: false)
         }
         let client = options.client ?? NoveumTrace.client
         let span = client.startSpan(name: name, kind: .client, attributes: [:])
         span.setAttributes(attributes)
-        return Call(span: span, owned: true, method: method, isServer: false)
+        return Call(id: id, span: span, owned: true, method: method, isServer: false)
     }
 
     /// `traceparent` and `tracestate` of `span`, as `_meta` members.
@@ -271,7 +304,7 @@ public actor TracedTransport: Transport {
         }
         let span = client.startSpan(spanName(method: method, params: params), context: context, ofKind: .server)
         span.setAttributes(requestAttributes(id: id, method: method, params: params))
-        return Call(span: span, owned: true, method: method, isServer: true)
+        return Call(id: id, span: span, owned: true, method: method, isServer: true)
     }
 
     private func notificationReceived(method: String, params: [String: Value]?) {
@@ -421,23 +454,27 @@ public actor TracedTransport: Transport {
         call.span.setAttribute("error.type", "timeout")
         call.span.setStatus(.timeout, message)
         if call.owned { call.span.end() }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let error: Value = .object([
-            "jsonrpc": "2.0", "id": id, "error": .object(["code": .int(-32001), "message": .string(message)]),
-        ])
-        if let data = try? encoder.encode(error) { delivered?.yield(data) }
+        if let data = Self.errorResponse(id: id, code: -32001, message: message) { delivered?.yield(data) }
         let cancelled: Value = .object([
             "jsonrpc": "2.0", "method": "notifications/cancelled",
             "params": .object(["requestId": id, "reason": .string(message)]),
         ])
-        if let data = try? encoder.encode(cancelled) { try? await base.send(data) }
+        if let data = MCPMessage.json(cancelled) { try? await base.send(Data(data.utf8)) }
+    }
+
+    /// A JSON-RPC error response to request `id`, encoded.
+    private static func errorResponse(id: Value, code: Int, message: String) -> Data? {
+        let error: Value = .object([
+            "jsonrpc": "2.0", "id": id, "error": .object(["code": .int(code), "message": .string(message)]),
+        ])
+        return MCPMessage.json(error).map { Data($0.utf8) }
     }
 
     private func fail(outgoing key: String, message: String) {
         guard let call = outgoing.removeValue(forKey: key) else { return }
         call.timeout?.cancel()
         if let token = call.progressKey { progressTokens[token] = nil }
+        call.span.setAttribute("error.type", "transport_error")
         call.span.setStatus(.error, message)
         if call.owned { call.span.end() }
     }

@@ -251,6 +251,9 @@ struct InProcessTests {
         let arguments = try #require(client.attributes["gen_ai.tool.call.arguments"]?.stringValue)
         #expect(arguments.utf8.count < 64 + 40)
         #expect(arguments.contains("…[truncated "))
+        let resultText = try #require(client.attributes["gen_ai.tool.call.result"]?.stringValue)
+        #expect(resultText.utf8.count < 64 + 40)
+        #expect(resultText.hasSuffix("bytes]"))
         await peers.stop()
     }
 }

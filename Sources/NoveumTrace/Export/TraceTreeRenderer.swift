@@ -22,7 +22,9 @@ public struct TraceTreeRenderer: Sendable {
         var children: [SpanID: [SpanData]] = [:]
         var roots: [SpanData] = []
         for span in spans {
-            if let parent = span.parentSpanID, !span.parentIsRemote, ids.contains(parent) {
+            // A remote parent (another process's span, carried by traceparent) nests too when it is in the list:
+            // spans from both sides of a call render as one tree.
+            if let parent = span.parentSpanID, ids.contains(parent) {
                 children[parent, default: []].append(span)
             } else {
                 roots.append(span)
