@@ -18,6 +18,8 @@ let package = Package(
         // (its core relies on Foundation being imported by the OTLP/HTTP files), so keep OTLP/HTTP and leave out
         // gRPC.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        // The MCP overhead measurement: the same client and server, traced and not.
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         // What the benchmarks and the memory tools share: exporters for measuring and client fixtures.
@@ -67,6 +69,17 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             path: "Sources/NoveumProfile"
+        ),
+        // What TracedTransport adds to an MCP tool call, against the same call untraced.
+        .executableTarget(
+            name: "noveum-mcp-overhead",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "NoveumTrace", package: "noveum-trace-swift"),
+                .product(name: "NoveumTraceMCP", package: "noveum-trace-swift"),
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            path: "Sources/NoveumMCPOverhead"
         ),
     ]
 )

@@ -9,15 +9,15 @@ import NoveumTrace
 /// ```
 public struct MCPTraceOptions: Sendable {
     /// The client that records the spans; nil (the default) uses the span active when a call is sent, else the
-    /// global ``NoveumTrace/NoveumTrace/client``.
+    /// global client (`NoveumTrace.client`).
     public var client: NoveumClient?
     /// `network.transport` on every span: `pipe` for stdio, `tcp` for HTTP. Nil (the default) names it from the
-    /// wrapped transport's type (``StdioTransport`` is `pipe`; the HTTP and network transports are `tcp`; the
+    /// wrapped transport's type (`StdioTransport` is `pipe`; the HTTP and network transports are `tcp`; the
     /// in-memory transport has none).
     public var networkTransport: String?
     /// Whether tool arguments and results, and prompt arguments, are recorded (`gen_ai.tool.call.arguments`,
     /// `gen_ai.tool.call.result`, `gen_ai.prompt.variable.*`). Default `true`: they are content, so the client's
-    /// ``RedactionPolicy`` still decides whether and how much of them is exported, as for LLM prompts.
+    /// `RedactionPolicy` still decides whether and how much of them is exported, as for LLM prompts.
     public var captureContent: Bool
     /// The most bytes of one tool's arguments or result kept on a span (default 65,536); past it the text is cut
     /// and ends with `…[truncated N bytes]`. The redaction policy's own limits apply on top, at export.

@@ -23,7 +23,7 @@ extension Server {
         _ type: M.Type, handler: @escaping @Sendable (M.Parameters) async throws -> M.Result
     ) -> Self {
         withMethodHandler(type) { params in
-            guard let span = HandlerSpans.shared.claim(method: M.name, params: try? Value(params)) else {
+            guard let span = HandlerSpans.shared.claim(method: M.name, match: HandlerSpans.match(params)) else {
                 return try await handler(params)
             }
             do {
@@ -43,41 +43,65 @@ extension Server {
 }
 
 /// The server spans of requests being handled, where a handler registered with
-/// ``MCP/Server/withTracedMethodHandler(_:handler:)`` finds its own.
+/// `Server.withTracedMethodHandler(_:handler:)` finds its own.
 ///
 /// The MCP server does not tell a handler its request id, so a handler claims the oldest unclaimed span of its
-/// method whose parameters equal its own (for a `tools/call` they include the caller's `_meta`, unique per call),
-/// else the oldest unclaimed span of its method. Bounded: past ``capacity`` entries the oldest is forgotten.
+/// method that matches its parameters (a `tools/call` by tool name and the caller's `traceparent`, unique per
+/// call; a prompt by name; a resource by URI), else the oldest unclaimed span of its method. Bounded: past
+/// ``capacity`` entries the oldest is forgotten.
 final class HandlerSpans: Sendable {
     static let shared = HandlerSpans()
     static let capacity = 4_096
 
     private struct Entry {
-        let key: String
         let method: String
-        let params: Value
+        let match: String?
         let span: NoveumSpan
         var claimed = false
     }
 
     private let entries = Mutex<[Entry]>([])
 
-    func register(key: String, method: String, params: [String: Value]?, span: NoveumSpan) {
-        let entry = Entry(key: key, method: method, params: .object(params ?? [:]), span: span)
+    /// What tells requests of `method` apart, from the request's raw parameters.
+    static func match(method: String, params: [String: Any]?) -> String? {
+        switch method {
+        case CallTool.name:
+            let traceParent = (params?["_meta"] as? [String: Any])?["traceparent"] as? String
+            return (params?["name"] as? String).map { $0 + "|" + (traceParent ?? "") }
+        case GetPrompt.name: return params?["name"] as? String
+        case ReadResource.name: return params?["uri"] as? String
+        default: return nil
+        }
+    }
+
+    /// The same, from the parameters a handler receives.
+    static func match<P>(_ params: P) -> String? {
+        switch params {
+        case let call as CallTool.Parameters:
+            return call.name + "|" + (call._meta?["traceparent"]?.stringValue ?? "")
+        case let prompt as GetPrompt.Parameters: return prompt.name
+        case let resource as ReadResource.Parameters: return resource.uri
+        default: return nil
+        }
+    }
+
+    func register(method: String, match: String?, span: NoveumSpan) {
+        let entry = Entry(method: method, match: match, span: span)
         entries.withLock { entries in
             if entries.count >= Self.capacity { entries.removeFirst() }
             entries.append(entry)
         }
     }
 
-    func remove(key: String, span: NoveumSpan) {
-        entries.withLock { entries in entries.removeAll { $0.key == key && $0.span == span } }
+    func remove(_ span: NoveumSpan) {
+        entries.withLock { entries in entries.removeAll { $0.span == span } }
     }
 
-    func claim(method: String, params: Value?) -> NoveumSpan? {
+    func claim(method: String, match: String?) -> NoveumSpan? {
         entries.withLock { entries in
             let open = entries.indices.filter { entries[$0].method == method && !entries[$0].claimed }
-            guard let index = open.first(where: { entries[$0].params == params }) ?? open.first else { return nil }
+            let exact = match.flatMap { match in open.first { entries[$0].match == match } }
+            guard let index = exact ?? open.first else { return nil }
             entries[index].claimed = true
             return entries[index].span
         }

@@ -29,7 +29,7 @@ import Tracing
 /// are content (`gen_ai.tool.call.arguments`, `gen_ai.tool.call.result`). Progress and cancellation notifications
 /// become events of their request's span.
 ///
-/// A `tools/call` sent inside ``NoveumTrace/NoveumTrace/traceTool(_:callID:attributes:isolation:_:)`` for the same
+/// A `tools/call` sent inside `NoveumTrace.traceTool(_:)` for the same
 /// tool records no second span: the MCP attributes go on the `execute_tool` span, whose context is sent.
 ///
 /// Messages that are not JSON-RPC pass through untouched, and a peer's missing or malformed `_meta` starts a new
@@ -46,7 +46,7 @@ public actor TracedTransport: Transport {
 
     /// A request waiting for its response: one this side sent (`client` span) or one the peer sent (`server`).
     private struct Call {
-        let id: Value
+        let id: MCPMessage.RequestID
         let span: NoveumSpan
         /// False when the span is the caller's own `execute_tool` span: it is not ended here.
         let owned: Bool
@@ -56,10 +56,10 @@ public actor TracedTransport: Transport {
         var timeout: Task<Void, Never>?
     }
 
-    private var outgoing: [String: Call] = [:]
-    private var incoming: [String: Call] = [:]
-    /// Progress tokens of open requests: the request's key, and whether this side sent it.
-    private var progressTokens: [String: (key: String, outgoing: Bool)] = [:]
+    private var outgoing: [MCPMessage.RequestID: Call] = [:]
+    private var incoming: [MCPMessage.RequestID: Call] = [:]
+    /// Progress tokens of open requests: the request's id, and whether this side sent it.
+    private var progressTokens: [String: (key: MCPMessage.RequestID, outgoing: Bool)] = [:]
     private var protocolVersion: String?
     private var sessionID: String?
     /// Where messages read from the wrapped transport go: the stream ``receive()`` returned last.
@@ -117,7 +117,7 @@ public actor TracedTransport: Transport {
         do {
             try await base.send(toSend)
         } catch {
-            for key in started { fail(outgoing: key, message: "send failed: \(error)") }
+            for id in started { fail(outgoing: id, message: "send failed: \(error)") }
             throw error
         }
     }
@@ -159,11 +159,7 @@ public actor TracedTransport: Transport {
     private func baseEnded(_ error: (any Error)?) {
         let waiting = outgoing.values.map(\.id)
         endAll(message: error.map { "connection closed: \($0)" } ?? "connection closed")
-        for id in waiting {
-            if let data = Self.errorResponse(id: id, code: -32000, message: "Connection closed") {
-                delivered?.yield(data)
-            }
-        }
+        for id in waiting { delivered?.yield(Self.errorResponse(id: id, code: -32000, message: "Connection closed")) }
         ended = Ended(error: error)
         if let error { delivered?.finish(throwing: error) } else { delivered?.finish() }
         delivered = nil
@@ -172,47 +168,52 @@ public actor TracedTransport: Transport {
     // MARK: Sending
 
     /// Records the messages of `data`; returns the bytes to send (with `_meta` trace context added to requests)
-    /// and the keys of the requests it started.
-    private func outgoingMessage(_ data: Data) -> (Data, [String]) {
-        guard let (messages, root) = MCPMessage.parse(data) else { return (data, []) }
-        var contexts: [String: [String: Value]] = [:]
-        var started: [String] = []
+    /// and the ids of the requests it started.
+    private func outgoingMessage(_ data: Data) -> (Data, [MCPMessage.RequestID]) {
+        guard let (messages, isBatch) = MCPMessage.parse(data) else { return (data, []) }
+        var contexts: [MCPMessage.RequestID: [String: String]] = [:]
+        var started: [MCPMessage.RequestID] = []
+        var lastParams: [String: Any]?
         for message in messages {
             switch message {
             case .request(let id, let method, let params):
-                let key = MCPMessage.key(id)
                 let call = startClientCall(id: id, method: method, params: params)
-                outgoing[key] = call
-                started.append(key)
-                if let token = MCPMessage.progressKey(params?["_meta"]?.objectValue?["progressToken"]) {
-                    progressTokens[token] = (key, true)
-                    outgoing[key]?.progressKey = token
+                outgoing[id] = call
+                started.append(id)
+                lastParams = params
+                if let token = MCPMessage.progressKey((params?["_meta"] as? [String: Any])?["progressToken"]) {
+                    progressTokens[token] = (id, true)
+                    outgoing[id]?.progressKey = token
                 }
-                contexts[key] = Self.traceContext(of: call.span)
+                contexts[id] = Self.traceContext(of: call.span)
                 if let timeout = options.requestTimeout {
-                    outgoing[key]?.timeout = Task { [weak self] in
+                    outgoing[id]?.timeout = Task { [weak self] in
                         try? await Task.sleep(for: timeout)
                         guard !Task.isCancelled else { return }
-                        await self?.timedOut(key: key, id: id, after: timeout)
+                        await self?.timedOut(id: id, after: timeout)
                     }
                 }
             case .notification(let method, let params):
                 notificationSent(method: method, params: params)
             case .response(let id, let result, let error):
-                let key = MCPMessage.key(id)
-                guard let call = incoming.removeValue(forKey: key) else { continue }
-                finish(call, key: key, result: result, error: error)
+                guard let call = incoming.removeValue(forKey: id) else { continue }
+                finish(call, result: result, error: error)
             }
         }
-        guard !contexts.isEmpty, let changed = Self.inject(contexts, into: root) else { return (data, started) }
-        return (changed, started)
+        guard let (id, context) = contexts.first else { return (data, started) }
+        // One request (the usual message): the context goes into the bytes as they are; else a rewrite.
+        if !isBatch, contexts.count == 1, let changed = MCPMessage.injecting(context, into: data, params: lastParams) {
+            _ = id
+            return (changed, started)
+        }
+        return (MCPMessage.rewriting(contexts, in: data) ?? data, started)
     }
 
-    private func startClientCall(id: Value, method: String, params: [String: Value]?) -> Call {
+    private func startClientCall(id: MCPMessage.RequestID, method: String, params: [String: Any]?) -> Call {
         let name = spanName(method: method, params: params)
         let attributes = requestAttributes(id: id, method: method, params: params)
         // A tools/call inside the caller's own traceTool for that tool: the MCP attributes go on that span.
-        if method == "tools/call", let tool = params?["name"]?.stringValue, let outer = NoveumTrace.currentSpan,
+        if method == "tools/call", let tool = params?["name"] as? String, let outer = NoveumTrace.currentSpan,
             outer.isRecording, outer.name == "execute_tool \(tool)"
         {
             outer.setAttributes(attributes)
@@ -225,43 +226,19 @@ public actor TracedTransport: Transport {
     }
 
     /// `traceparent` and `tracestate` of `span`, as `_meta` members.
-    private static func traceContext(of span: NoveumSpan) -> [String: Value] {
-        var meta: [String: Value] = [TraceParent.traceParentHeader: .string(TraceParent.format(span.spanContext))]
-        if let state = span.spanContext.traceState { meta[TraceParent.traceStateHeader] = .string(state) }
+    private static func traceContext(of span: NoveumSpan) -> [String: String] {
+        var meta = [TraceParent.traceParentHeader: TraceParent.format(span.spanContext)]
+        if let state = span.spanContext.traceState { meta[TraceParent.traceStateHeader] = state }
         return meta
     }
 
-    /// `root` with each request's trace context merged into its `params._meta`, encoded; nil when unchanged.
-    private static func inject(_ contexts: [String: [String: Value]], into root: Value) -> Data? {
-        func injected(_ value: Value) -> Value {
-            guard var object = value.objectValue, let id = object["id"], object["method"] != nil,
-                let context = contexts[MCPMessage.key(id)]
-            else { return value }
-            var params = object["params"]?.objectValue ?? [:]
-            var meta = params["_meta"]?.objectValue ?? [:]
-            meta.merge(context) { _, ours in ours }
-            params["_meta"] = .object(meta)
-            object["params"] = .object(params)
-            return .object(object)
-        }
-        let changed: Value
-        switch root {
-        case .array(let items): changed = .array(items.map(injected))
-        default: changed = injected(root)
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try? encoder.encode(changed)
-    }
-
-    private func notificationSent(method: String, params: [String: Value]?) {
+    private func notificationSent(method: String, params: [String: Any]?) {
         switch method {
         case "notifications/cancelled":
             // This side gave up on a request it sent.
-            guard let id = params?["requestId"] else { return }
-            let key = MCPMessage.key(id)
-            guard let call = outgoing.removeValue(forKey: key) else { return }
-            cancel(call, key: key, reason: params?["reason"]?.stringValue)
+            guard let id = MCPMessage.RequestID(params?["requestId"]), let call = outgoing.removeValue(forKey: id)
+            else { return }
+            cancel(call, reason: params?["reason"] as? String)
         case "notifications/progress":
             // Progress of a request the peer sent, which this side is handling.
             progress(params, outgoing: false)
@@ -278,43 +255,42 @@ public actor TracedTransport: Transport {
         for message in messages {
             switch message {
             case .request(let id, let method, let params):
-                let key = MCPMessage.key(id)
                 var call = startServerCall(id: id, method: method, params: params)
-                if let token = MCPMessage.progressKey(params?["_meta"]?.objectValue?["progressToken"]) {
-                    progressTokens[token] = (key, false)
+                let meta = params?["_meta"] as? [String: Any]
+                if let token = MCPMessage.progressKey(meta?["progressToken"]) {
+                    progressTokens[token] = (id, false)
                     call.progressKey = token
                 }
-                incoming[key] = call
-                HandlerSpans.shared.register(key: key, method: method, params: params, span: call.span)
+                incoming[id] = call
+                HandlerSpans.shared.register(
+                    method: method, match: HandlerSpans.match(method: method, params: params), span: call.span)
             case .notification(let method, let params):
                 notificationReceived(method: method, params: params)
             case .response(let id, let result, let error):
-                let key = MCPMessage.key(id)
-                guard let call = outgoing.removeValue(forKey: key) else { continue }
-                finish(call, key: key, result: result, error: error)
+                guard let call = outgoing.removeValue(forKey: id) else { continue }
+                finish(call, result: result, error: error)
             }
         }
     }
 
-    private func startServerCall(id: Value, method: String, params: [String: Value]?) -> Call {
+    private func startServerCall(id: MCPMessage.RequestID, method: String, params: [String: Any]?) -> Call {
         let client = options.client ?? NoveumTrace.client
         var context = ServiceContext.topLevel
-        if let meta = params?["_meta"]?.objectValue {
-            client.extract(meta, into: &context, using: MetaExtractor())
+        if let meta = params?["_meta"] as? [String: Any] {
+            client.extract(meta.compactMapValues { $0 as? String }, into: &context, using: MetaExtractor())
         }
         let span = client.startSpan(spanName(method: method, params: params), context: context, ofKind: .server)
         span.setAttributes(requestAttributes(id: id, method: method, params: params))
         return Call(id: id, span: span, owned: true, method: method, isServer: true)
     }
 
-    private func notificationReceived(method: String, params: [String: Value]?) {
+    private func notificationReceived(method: String, params: [String: Any]?) {
         switch method {
         case "notifications/cancelled":
             // The peer gave up on a request it sent: its handler is cancelled and sends no response.
-            guard let id = params?["requestId"] else { return }
-            let key = MCPMessage.key(id)
-            guard let call = incoming.removeValue(forKey: key) else { return }
-            cancel(call, key: key, reason: params?["reason"]?.stringValue)
+            guard let id = MCPMessage.RequestID(params?["requestId"]), let call = incoming.removeValue(forKey: id)
+            else { return }
+            cancel(call, reason: params?["reason"] as? String)
         case "notifications/progress":
             progress(params, outgoing: true)
         default:
@@ -324,23 +300,23 @@ public actor TracedTransport: Transport {
 
     // MARK: Recording
 
-    private func spanName(method: String, params: [String: Value]?) -> String {
+    private func spanName(method: String, params: [String: Any]?) -> String {
         switch method {
         case "tools/call", "prompts/get":
-            if let name = params?["name"]?.stringValue { return "\(method) \(name)" }
+            if let name = params?["name"] as? String { return "\(method) \(name)" }
         case "resources/read", "resources/subscribe", "resources/unsubscribe":
-            if options.resourceURIInSpanName, let uri = params?["uri"]?.stringValue { return "\(method) \(uri)" }
+            if options.resourceURIInSpanName, let uri = params?["uri"] as? String { return "\(method) \(uri)" }
         default:
             break
         }
         return method
     }
 
-    private func requestAttributes(id: Value, method: String, params: [String: Value]?) -> AttributeList {
+    private func requestAttributes(id: MCPMessage.RequestID, method: String, params: [String: Any]?) -> AttributeList {
         var attributes = AttributeList()
         attributes["mcp.method.name"] = .string(method)
-        attributes["jsonrpc.request.id"] = .string(MCPMessage.text(id))
-        if method == "initialize", let version = params?["protocolVersion"]?.stringValue {
+        attributes["jsonrpc.request.id"] = .string(id.text)
+        if method == "initialize", let version = params?["protocolVersion"] as? String {
             attributes["mcp.protocol.version"] = .string(version)
         } else if let protocolVersion {
             attributes["mcp.protocol.version"] = .string(protocolVersion)
@@ -350,7 +326,7 @@ public actor TracedTransport: Transport {
         if let protocolName { attributes["network.protocol.name"] = .string(protocolName) }
         switch method {
         case "tools/call":
-            if let tool = params?["name"]?.stringValue {
+            if let tool = params?["name"] as? String {
                 attributes["gen_ai.tool.name"] = .string(tool)
                 attributes["tool.name"] = .string(tool)
             }
@@ -360,15 +336,15 @@ public actor TracedTransport: Transport {
                 attributes["gen_ai.tool.call.arguments"] = .string(capped(text))
             }
         case "prompts/get":
-            if let prompt = params?["name"]?.stringValue { attributes["gen_ai.prompt.name"] = .string(prompt) }
-            if options.captureContent, let arguments = params?["arguments"]?.objectValue {
+            if let prompt = params?["name"] as? String { attributes["gen_ai.prompt.name"] = .string(prompt) }
+            if options.captureContent, let arguments = params?["arguments"] as? [String: Any] {
                 for (name, value) in arguments.sorted(by: { $0.key < $1.key }) {
-                    let text = value.stringValue ?? MCPMessage.json(value) ?? ""
+                    let text = value as? String ?? MCPMessage.json(value) ?? ""
                     attributes["gen_ai.prompt.variable.\(name)"] = .string(capped(text))
                 }
             }
         case "resources/read", "resources/subscribe", "resources/unsubscribe":
-            if let uri = params?["uri"]?.stringValue { attributes["mcp.resource.uri"] = .string(uri) }
+            if let uri = params?["uri"] as? String { attributes["mcp.resource.uri"] = .string(uri) }
         default:
             break
         }
@@ -379,23 +355,25 @@ public actor TracedTransport: Transport {
     /// so a server span that answers with one keeps its status (the MCP conventions).
     private static let callerErrorCodes: Set<Int> = [-32700, -32600, -32601, -32602, -32002]
 
-    private func finish(_ call: Call, key: String, result: Value?, error: MCPMessage.JSONRPCError?) {
+    /// Forgets `call`'s timeout, progress token and handler registration.
+    private func release(_ call: Call) {
         call.timeout?.cancel()
         if let token = call.progressKey { progressTokens[token] = nil }
-        if call.isServer { HandlerSpans.shared.remove(key: key, span: call.span) }
+        if call.isServer { HandlerSpans.shared.remove(call.span) }
+    }
+
+    private func finish(_ call: Call, result: [String: Any]?, error: MCPMessage.JSONRPCError?) {
+        release(call)
         let span = call.span
         var attributes = AttributeList()
+        var failure: (type: String, message: String?)?
         if let error {
             attributes["rpc.response.status_code"] = .string(String(error.code))
             if !call.isServer || !Self.callerErrorCodes.contains(error.code) {
-                attributes["error.type"] = .string(String(error.code))
-                span.setAttributes(attributes)
-                span.setStatus(.error, error.message)
-            } else {
-                span.setAttributes(attributes)
+                failure = (String(error.code), error.message)
             }
-        } else if let result = result?.objectValue {
-            if call.method == "initialize", let version = result["protocolVersion"]?.stringValue {
+        } else if let result {
+            if call.method == "initialize", let version = result["protocolVersion"] as? String {
                 protocolVersion = version
                 attributes["mcp.protocol.version"] = .string(version)
             }
@@ -405,24 +383,21 @@ public actor TracedTransport: Transport {
                 {
                     attributes["gen_ai.tool.call.result"] = .string(capped(text))
                 }
-                if result["isError"]?.boolValue == true {
-                    attributes["error.type"] = "tool_error"
-                    span.setAttributes(attributes)
-                    span.setStatus(.error, nil)
-                    if call.owned { span.end() }
-                    return
-                }
+                if (result["isError"] as? Bool) == true { failure = ("tool_error", nil) }
             }
-            span.setAttributes(attributes)
-            if call.owned { span.setStatus(.ok) }
+        }
+        if let failure { attributes["error.type"] = .string(failure.type) }
+        span.setAttributes(attributes)
+        if let failure {
+            span.setStatus(.error, failure.message)
+        } else if call.owned, error == nil {
+            span.setStatus(.ok)
         }
         if call.owned { span.end() }
     }
 
-    private func cancel(_ call: Call, key: String, reason: String?) {
-        call.timeout?.cancel()
-        if let token = call.progressKey { progressTokens[token] = nil }
-        if call.isServer { HandlerSpans.shared.remove(key: key, span: call.span) }
+    private func cancel(_ call: Call, reason: String?) {
+        release(call)
         var attributes: [String: any AttributeValueConvertible] = [:]
         if let reason { attributes["reason"] = reason }
         call.span.addEvent("notifications/cancelled", attributes: attributes)
@@ -430,50 +405,43 @@ public actor TracedTransport: Transport {
         if call.owned { call.span.end() }
     }
 
-    private func progress(_ params: [String: Value]?, outgoing: Bool) {
+    private func progress(_ params: [String: Any]?, outgoing: Bool) {
         guard let token = MCPMessage.progressKey(params?["progressToken"]), let entry = progressTokens[token],
             entry.outgoing == outgoing, let call = outgoing ? self.outgoing[entry.key] : incoming[entry.key]
         else { return }
         var attributes: [String: any AttributeValueConvertible] = [:]
-        if let progress = params?["progress"]?.doubleValue ?? params?["progress"]?.intValue.map(Double.init) {
-            attributes["progress"] = progress
-        }
-        if let total = params?["total"]?.doubleValue ?? params?["total"]?.intValue.map(Double.init) {
-            attributes["total"] = total
-        }
-        if let message = params?["message"]?.stringValue { attributes["message"] = message }
+        if let progress = (params?["progress"] as? NSNumber)?.doubleValue { attributes["progress"] = progress }
+        if let total = (params?["total"] as? NSNumber)?.doubleValue { attributes["total"] = total }
+        if let message = params?["message"] as? String { attributes["message"] = message }
         call.span.addEvent("notifications/progress", attributes: attributes)
     }
 
     /// A request this side sent got no answer in time: its span ends `timeout`, the caller gets a JSON-RPC error
     /// and the peer is told to stop.
-    private func timedOut(key: String, id: Value, after timeout: Duration) async {
-        guard let call = outgoing.removeValue(forKey: key) else { return }
-        if let token = call.progressKey { progressTokens[token] = nil }
+    private func timedOut(id: MCPMessage.RequestID, after timeout: Duration) async {
+        guard let call = outgoing.removeValue(forKey: id) else { return }
+        release(call)
         let message = "Request timed out after \(timeout)"
         call.span.setAttribute("error.type", "timeout")
         call.span.setStatus(.timeout, message)
         if call.owned { call.span.end() }
-        if let data = Self.errorResponse(id: id, code: -32001, message: message) { delivered?.yield(data) }
-        let cancelled: Value = .object([
-            "jsonrpc": "2.0", "method": "notifications/cancelled",
-            "params": .object(["requestId": id, "reason": .string(message)]),
-        ])
-        if let data = MCPMessage.json(cancelled) { try? await base.send(Data(data.utf8)) }
+        delivered?.yield(Self.errorResponse(id: id, code: -32001, message: message))
+        let reason = MCPMessage.json(message) ?? "\"\""
+        let cancelled = #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"reason":"#
+            + reason + #","requestId":"# + id.json + "}}"
+        try? await base.send(Data(cancelled.utf8))
     }
 
     /// A JSON-RPC error response to request `id`, encoded.
-    private static func errorResponse(id: Value, code: Int, message: String) -> Data? {
-        let error: Value = .object([
-            "jsonrpc": "2.0", "id": id, "error": .object(["code": .int(code), "message": .string(message)]),
-        ])
-        return MCPMessage.json(error).map { Data($0.utf8) }
+    private static func errorResponse(id: MCPMessage.RequestID, code: Int, message: String) -> Data {
+        let text = MCPMessage.json(message) ?? "\"\""
+        let json = #"{"error":{"code":\#(code),"message":\#(text)},"id":\#(id.json),"jsonrpc":"2.0"}"#
+        return Data(json.utf8)
     }
 
-    private func fail(outgoing key: String, message: String) {
-        guard let call = outgoing.removeValue(forKey: key) else { return }
-        call.timeout?.cancel()
-        if let token = call.progressKey { progressTokens[token] = nil }
+    private func fail(outgoing id: MCPMessage.RequestID, message: String) {
+        guard let call = outgoing.removeValue(forKey: id) else { return }
+        release(call)
         call.span.setAttribute("error.type", "transport_error")
         call.span.setStatus(.error, message)
         if call.owned { call.span.end() }
@@ -481,19 +449,15 @@ public actor TracedTransport: Transport {
 
     /// Ends every open request's span: the connection is gone.
     private func endAll(message: String) {
-        for (key, call) in outgoing { end(call, key: key, message: message) }
-        for (key, call) in incoming { end(call, key: key, message: message) }
+        for call in Array(outgoing.values) + Array(incoming.values) {
+            release(call)
+            call.span.setAttribute("error.type", "connection_closed")
+            call.span.setStatus(.error, message)
+            if call.owned { call.span.end() }
+        }
         outgoing.removeAll()
         incoming.removeAll()
         progressTokens.removeAll()
-    }
-
-    private func end(_ call: Call, key: String, message: String) {
-        call.timeout?.cancel()
-        if call.isServer { HandlerSpans.shared.remove(key: key, span: call.span) }
-        call.span.setAttribute("error.type", "connection_closed")
-        call.span.setStatus(.error, message)
-        if call.owned { call.span.end() }
     }
 
     /// `text` cut to ``MCPTraceOptions/maxContentBytes`` (at a character boundary), with how much was cut.
@@ -510,7 +474,7 @@ public actor TracedTransport: Transport {
 
 /// Reads `traceparent` and `tracestate` from a request's `_meta`.
 struct MetaExtractor: Extractor {
-    func extract(key: String, from carrier: [String: Value]) -> String? {
-        carrier[key]?.stringValue
+    func extract(key: String, from carrier: [String: String]) -> String? {
+        carrier[key]
     }
 }

@@ -12,10 +12,7 @@ import Tracing
 struct BadPeerTests {
     @Test("garbage, malformed _meta and invalid traceparent: answered, new traces, counted; a valid one is continued")
     func malformedInput() async throws {
-        let exporter = InMemoryExporter()
-        let tracer = try NoveumClient(
-            apiKey: nil, project: "mcp-bad-peers", environment: "test", endpoint: nil, serviceVersion: nil,
-            config: Configuration(scheduleDelay: .seconds(600), exporters: [exporter]), processEnvironment: [:])
+        let (tracer, exporter) = try makeTracer()
         let (peer, serverSide) = await InMemoryTransport.createConnectedPair()
         let server = Server(name: "weather", version: "1.0", capabilities: .init(tools: .init()))
         await server.withTracedMethodHandler(ListTools.self) { _ in .init(tools: [Peers.weatherTool]) }
@@ -44,7 +41,7 @@ struct BadPeerTests {
 
         _ = await tracer.flush()
         let spans = exporter.spans.filter { $0.name == "tools/list" }
-        #expect(spans.count == 4)
+        #expect(spans.count == 4, "\(exporter.spans.map { "\($0.name) \($0.attributes["jsonrpc.request.id"]?.stringValue ?? "-") \($0.status)" })")
         let byID = Dictionary(uniqueKeysWithValues: spans.map { ($0.attributes["jsonrpc.request.id"]?.stringValue ?? "", $0) })
         for id in ["1", "2", "3"] {
             #expect(byID[id]?.parentSpanID == nil, "request \(id) starts a new trace")
@@ -61,10 +58,7 @@ struct BadPeerTests {
 
     @Test("a server that answers with garbage before the real reply: the client connects and the call is traced")
     func garbageFromServer() async throws {
-        let exporter = InMemoryExporter()
-        let tracer = try NoveumClient(
-            apiKey: nil, project: "mcp-bad-peers", environment: "test", endpoint: nil, serviceVersion: nil,
-            config: Configuration(scheduleDelay: .seconds(600), exporters: [exporter]), processEnvironment: [:])
+        let (tracer, exporter) = try makeTracer()
         let (clientSide, peer) = await InMemoryTransport.createConnectedPair()
         try await peer.connect()
         let requests = await peer.receive()

@@ -91,7 +91,8 @@ extension [[String: Any]] {
 /// Starts `command` with its stdin and stdout as an MCP stdio transport and connects a traced client to it;
 /// `stop` disconnects, closes the child's stdin and waits for it to exit.
 func connectOverStdio(
-    to command: [String], tracer: NoveumClient, options: MCPTraceOptions = MCPTraceOptions()
+    to command: [String], tracer: NoveumClient, options: MCPTraceOptions = MCPTraceOptions(),
+    environment: [String: String] = [:]
 ) async throws -> (Client, @Sendable () async -> Void) {
     // A write to a server that already exited must fail with EPIPE, not end the test process: the MCP SDK's
     // stdio transport leaves SIGPIPE to the app, as the DocC article says.
@@ -99,6 +100,7 @@ func connectOverStdio(
     let child = Process()
     child.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     child.arguments = command
+    child.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
     let toServer = Pipe()
     let fromServer = Pipe()
     child.standardInput = toServer
@@ -137,24 +139,9 @@ struct CrossLanguageTests {
         let sink = try await SpanSink(python: python)
         let (tracer, exporter) = try makeTracer(OTLPExporter(.init(endpoint: sink.endpoint + "/v1/traces"), environment: [:]))
 
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: python)
-        child.arguments = [peer, "server"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = sink.endpoint
-        environment["OTEL_SERVICE_NAME"] = "python-mcp-server"
-        child.environment = environment
-        let toServer = Pipe()
-        let fromServer = Pipe()
-        child.standardInput = toServer
-        child.standardOutput = fromServer
-        try child.run()
-
-        let transport = StdioTransport(
-            input: FileDescriptor(rawValue: fromServer.fileHandleForReading.fileDescriptor),
-            output: FileDescriptor(rawValue: toServer.fileHandleForWriting.fileDescriptor))
-        let client = Client(name: "swift-agent", version: "1.0")
-        _ = try await client.connect(transport: TracedTransport(transport, options: MCPTraceOptions(client: tracer)))
+        let (client, stop) = try await connectOverStdio(
+            to: [python, peer, "server"], tracer: tracer,
+            environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint, "OTEL_SERVICE_NAME": "python-mcp-server"])
         let traceID = try await tracer.traceAgent("swift_agent") { span in
             let weather = try await client.callTool(name: "get_weather", arguments: ["city": "Paris"])
             #expect(weather.isError != true)
@@ -162,9 +149,7 @@ struct CrossLanguageTests {
             #expect(failed.isError == true)
             return span.spanContext.traceID.description
         }
-        await client.disconnect()
-        try? toServer.fileHandleForWriting.close()
-        child.waitUntilExit()
+        await stop()
         _ = await tracer.flush()
 
         let ours = exporter.spans
