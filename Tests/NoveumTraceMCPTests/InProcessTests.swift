@@ -58,6 +58,12 @@ struct Peers {
                 return .init(content: [text("late")])
             case "throwing_tool":
                 throw DiskFull()
+            case "progress_tool":
+                if let token = params._meta?.progressToken {
+                    try await server.notify(
+                        ProgressNotification.message(.init(progressToken: token, progress: 1, total: 2, message: "half")))
+                }
+                return .init(content: [text("done")])
             default:
                 throw MCPError.invalidParams("Unknown tool: \(params.name)")
             }
@@ -221,6 +227,19 @@ struct InProcessTests {
         let client = try spans.one("tools/call slow_tool", kind: .client)
         #expect(client.status == .timeout)
         #expect(client.attributes["error.type"] == "timeout")
+        await peers.stop()
+    }
+
+    @Test("a progress notification is an event of the request's span on both sides")
+    func progress() async throws {
+        let peers = try await Peers.connect()
+        _ = try await peers.client.callTool(name: "progress_tool", meta: Metadata(progressToken: .string("p1")))
+        let spans = await peers.spans()
+        for kind in [SpanKind.client, .server] {
+            let span = try spans.one("tools/call progress_tool", kind: kind)
+            let event = try #require(span.events.first { $0.name == "notifications/progress" }, "\(kind)")
+            #expect(event.attributes == ["message": "half", "progress": 1.0, "total": 2.0])
+        }
         await peers.stop()
     }
 
