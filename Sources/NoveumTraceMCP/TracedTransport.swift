@@ -200,10 +200,9 @@ public actor TracedTransport: Transport {
                 finish(call, result: result, error: error)
             }
         }
-        guard let (id, context) = contexts.first else { return (data, started) }
+        guard let context = contexts.values.first else { return (data, started) }
         // One request (the usual message): the context goes into the bytes as they are; else a rewrite.
         if !isBatch, contexts.count == 1, let changed = MCPMessage.injecting(context, into: data, params: lastParams) {
-            _ = id
             return (changed, started)
         }
         return (MCPMessage.rewriting(contexts, in: data) ?? data, started)
