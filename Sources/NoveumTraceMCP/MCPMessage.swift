@@ -126,7 +126,8 @@ enum MCPMessage {
         guard bytes.count >= pattern.count else { return nil }
         var index = 0
         while index <= bytes.count - pattern.count {
-            if bytes[index] == pattern[0], Array(bytes[index..<index + pattern.count]) == pattern { return index }
+            // Compared in place: copying the candidate into an array allocated once per quote in the message.
+            if bytes[index] == pattern[0], bytes[index..<index + pattern.count].elementsEqual(pattern) { return index }
             index += 1
         }
         return nil
