@@ -368,7 +368,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NoveumTraceStoreTests",
-            dependencies: ["NoveumTrace", "NoveumTraceStore"]
+            dependencies: [
+                "NoveumTrace", "NoveumTraceStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "NoveumTraceCLITests",
@@ -376,6 +379,7 @@ let package = Package(
                 "NoveumTrace",
                 "NoveumTraceStore",
                 "NoveumTraceCLI",
+                "NoveumTraceTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

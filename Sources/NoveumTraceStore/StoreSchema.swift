@@ -8,6 +8,8 @@ import GRDB
 /// - `attributes`: every span attribute, typed (`s`, `i`, `d`, `b`, or `sa`/`ia`/`da`/`ba` holding JSON).
 /// - `events`: span events, their attributes as typed JSON.
 /// - `spool_state`: how far each spool file has been ingested.
+/// - `resources` (version 2): each distinct resource (`service.name`, `telemetry.sdk.*`, ...) once, as typed JSON;
+///   spans point at theirs with `resource_id` and repeat its `service.name` in `service`.
 ///
 /// `stats` reads only the covering indexes `spans_model_stats` and `spans_name_stats` (grouped, in duration order,
 /// with the time, status, tokens and cost columns), never the span rows: 100,000 traces summarise in well under a
@@ -17,7 +19,7 @@ import GRDB
 /// processes open a new store at once exactly one creates the tables and the others see them.
 enum StoreSchema {
     /// The schema version this code writes.
-    static let version = 1
+    static let version = 2
 
     static func migrate(_ db: Database) throws {
         let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
@@ -108,6 +110,23 @@ enum StoreSchema {
                       path TEXT PRIMARY KEY NOT NULL,
                       offset INTEGER NOT NULL
                     );
+                    """)
+        }
+        if current < 2 {
+            // Version 2: spans from any SDK (the OTLP receiver). Each span keeps its own service and resource, and
+            // the provider and operation read from whichever vocabulary it was written in; a trace lists every
+            // service it crossed.
+            try db.execute(
+                sql: """
+                    CREATE TABLE resources (
+                      id INTEGER PRIMARY KEY,
+                      attributes TEXT NOT NULL UNIQUE
+                    );
+                    ALTER TABLE spans ADD COLUMN service TEXT;
+                    ALTER TABLE spans ADD COLUMN resource_id INTEGER;
+                    ALTER TABLE spans ADD COLUMN provider TEXT;
+                    ALTER TABLE spans ADD COLUMN operation TEXT;
+                    ALTER TABLE traces ADD COLUMN services TEXT;
                     """)
         }
         try db.execute(sql: "PRAGMA user_version = \(version)")

@@ -103,21 +103,36 @@ extension TraceStore {
                 events[event[0], default: []].append(
                     StoredSpan.Event(name: event[1], timeNanos: event[2], attributes: StoredSpan.attributes(list)))
             }
+            var sdks: [Int64: String] = [:]
+            for resource in try Row.fetchAll(
+                db,
+                sql: "SELECT id, attributes FROM resources WHERE id IN (SELECT resource_id FROM spans WHERE trace_id = ?)",
+                arguments: [traceID])
+            {
+                let list = (try? LocalSpanLineDecoder.decodeAttributes(resource[1])) ?? AttributeList()
+                let sdk = ["telemetry.sdk.language", "telemetry.sdk.name", "telemetry.sdk.version"]
+                    .compactMap { list[$0]?.stringValue }.joined(separator: " ")
+                if !sdk.isEmpty { sdks[resource[0]] = sdk }
+            }
             let spans = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT span_id, parent_span_id, name, kind, start_ns, end_ns, duration_ns, status, status_message,
-                      model, input_tokens, output_tokens, cost, exception_type, exception_message, exception_stack
+                      model, input_tokens, output_tokens, cost, exception_type, exception_message, exception_stack,
+                      parent_remote, service, resource_id, provider, operation, links
                     FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id
                     """, arguments: [traceID]
             ).map { span in
                 let spanID: String = span[0]
+                let resourceID: Int64? = span[18]
                 return StoredSpan(
-                    traceID: traceID, spanID: spanID, parentSpanID: span[1], name: span[2], kind: span[3],
+                    traceID: traceID, spanID: spanID, parentSpanID: span[1], parentRemote: span[16],
+                    service: span[17], sdk: resourceID.flatMap { sdks[$0] }, name: span[2], kind: span[3],
                     startNanos: span[4], endNanos: span[5], durationNanos: span[6], status: span[7],
-                    statusMessage: span[8], model: span[9], inputTokens: span[10], outputTokens: span[11],
-                    cost: span[12], exceptionType: span[13], exceptionMessage: span[14], exceptionStack: span[15],
-                    attributes: attributes[spanID] ?? [], events: events[spanID] ?? [])
+                    statusMessage: span[8], model: span[9], provider: span[19], operation: span[20],
+                    inputTokens: span[10], outputTokens: span[11], cost: span[12], exceptionType: span[13],
+                    exceptionMessage: span[14], exceptionStack: span[15], attributes: attributes[spanID] ?? [],
+                    events: events[spanID] ?? [], links: StoredSpan.links(span[21]))
             }
             return StoredTrace(summary: TraceSummary(row: row), spans: spans)
         }

@@ -36,14 +36,16 @@ public struct TraceSummary: Sendable, Hashable, Codable {
     public var project: String
     /// See ``project``.
     public var environment: String
-    /// See ``project``.
+    /// The root span's service (`service.name`).
     public var service: String
+    /// Every service the trace crossed, the root's first (one for a trace recorded in one process).
+    public var services: [String]
     /// Grows with every update of the trace: `tail` follows it.
     public var sequence: Int64
 
     static let columns = """
         trace_id, name, start_ns, end_ns, duration_ns, status, error_count, span_count, model, models, input_tokens,
-        output_tokens, cost, session_id, user_id, project, environment, service, seq
+        output_tokens, cost, session_id, user_id, project, environment, service, seq, services
         """
 
     init(row: Row) {
@@ -66,5 +68,7 @@ public struct TraceSummary: Sendable, Hashable, Codable {
         environment = row[16]
         service = row[17]
         sequence = row[18]
+        let services: String? = row[19]
+        self.services = services.map { $0.split(separator: ",").map(String.init) } ?? [self.service]
     }
 }

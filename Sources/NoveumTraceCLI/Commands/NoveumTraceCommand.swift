@@ -1,7 +1,8 @@
 import ArgumentParser
 
 /// `noveum-trace`: local traces without an account. Record an example with `demo`, then `list`, `show`, `tail`,
-/// `stats`, `export`, `prune`, or browse them with `serve`.
+/// `stats`, `export`, `prune`, or browse them with `serve`;
+/// `collect` receives OTLP traces from any OpenTelemetry SDK into the same store.
 public struct NoveumTraceCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "noveum-trace",
@@ -12,7 +13,7 @@ public struct NoveumTraceCommand: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, ListCommand.self, ShowCommand.self, TailCommand.self, StatsCommand.self,
-            ExportCommand.self, PruneCommand.self, ServeCommand.self,
+            ExportCommand.self, PruneCommand.self, ServeCommand.self, CollectCommand.self,
         ])
 
     /// Creates the command (ArgumentParser fills it from the command line).

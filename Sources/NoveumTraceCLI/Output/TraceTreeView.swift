@@ -2,6 +2,10 @@ import NoveumTraceStore
 
 /// The tree `show` prints: each span indented under its parent, with a bar placing it on the trace's timeline,
 /// its duration, status, tokens and cost, and errors highlighted with their message.
+///
+/// A trace that crosses services (a Swift gateway calling a Python service, each exporting on its own) prints as
+/// one tree: each span is labelled with its service, and an edge into another process (a remote parent) is drawn
+/// dashed (`┄`).
 enum TraceTreeView {
     static let barWidth = 24
 
@@ -22,8 +26,26 @@ enum TraceTreeView {
         if summary.cost > 0 { facts.append("cost " + Format.cost(summary.cost)) }
         if let session = summary.sessionID { facts.append("session " + session) }
         if let user = summary.userID { facts.append("user " + user) }
-        facts.append("service " + summary.service)
-        out += "  " + facts.joined(separator: "  ·  ") + "\n\n"
+        let services = summary.services.isEmpty ? [summary.service] : summary.services
+        let multiService = services.count > 1
+        if multiService {
+            var languages: [String: String] = [:]
+            for span in trace.spans {
+                if let service = span.service, languages[service] == nil, let sdk = span.sdk {
+                    languages[service] = String(sdk.split(separator: " ").first ?? "")
+                }
+            }
+            facts.append(
+                "services " + services.map { name in languages[name].map { "\(name) (\($0))" } ?? name }
+                    .joined(separator: ", "))
+        } else {
+            facts.append("service " + summary.service)
+        }
+        out += "  " + facts.joined(separator: "  ·  ") + "\n"
+        if trace.spans.contains(where: { $0.parentRemote && $0.parentSpanID != nil }) {
+            out += "  " + terminal.styled("┄ marks a call into another process", .dim) + "\n"
+        }
+        out += "\n"
 
         let ids = Set(trace.spans.map(\.spanID))
         var children: [String: [StoredSpan]] = [:]
@@ -41,16 +63,21 @@ enum TraceTreeView {
             let kids = children[span.spanID] ?? []
             for (index, child) in kids.enumerated() {
                 let last = index == kids.count - 1
-                walk(child, prefix: childPrefix + (last ? "└─ " : "├─ "), childPrefix: childPrefix + (last ? "   " : "│  "))
+                let edge = child.parentRemote ? (last ? "└┄ " : "├┄ ") : (last ? "└─ " : "├─ ")
+                walk(child, prefix: childPrefix + edge, childPrefix: childPrefix + (last ? "   " : "│  "))
             }
         }
         for root in roots { walk(root, prefix: "", childPrefix: "") }
 
-        let nameWidth = min(56, max(20, rows.map { $0.prefix.count + $0.span.name.count }.max() ?? 20))
+        func title(_ span: StoredSpan) -> String {
+            guard multiService, let service = span.service else { return span.name }
+            return span.name + " [" + service + "]"
+        }
+        let nameWidth = min(64, max(20, rows.map { $0.prefix.count + title($0.span).count }.max() ?? 20))
         let start = summary.startNanos
         let total = max(1, summary.durationNanos)
         for (prefix, span) in rows {
-            let label = Format.cell(prefix + span.name, nameWidth)
+            let label = Format.cell(prefix + title(span), nameWidth)
             // Positions on the bar, cut to the bar before converting: a span that starts long after the trace's
             // end (possible in a hand-edited or damaged spool) would give a number no `Int` holds.
             let offset = span.startNanos.subtractingReportingOverflow(start)

@@ -12,9 +12,19 @@ import NoveumTraceStore
 /// Every API call first ingests the spool, so polling shows new traces. Keys are snake_case; errors are
 /// `{"error": "..."}` with 400 or 404.
 enum ViewerAPI {
-    static func router(store: TraceStore, allowedHosts: [String]) -> Router<BasicRequestContext> {
+    /// The viewer's router behind the Host check (and the token check when `token` is set), also receiving OTLP at
+    /// `/v1/traces` when `receiver` is given: what `serve` runs.
+    static func router(
+        store: TraceStore, allowedHosts: [String], token: String? = nil, receiver: OTLPReceiver? = nil
+    ) -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: LoopbackHostMiddleware(allowedHosts: allowedHosts))
+        ServerOptions.protect(router, allowedHosts: allowedHosts, token: token)
+        addRoutes(to: router, store: store)
+        if let receiver { OTLPRoute.add(to: router, receiver: receiver) }
+        return router
+    }
+
+    static func addRoutes(to router: Router<BasicRequestContext>, store: TraceStore) {
         router.get("/") { _, _ in
             Response(
                 status: .ok,
@@ -60,7 +70,6 @@ enum ViewerAPI {
                 return try store.stats(sinceNanos: try since.map { try TimeSpec.nanos($0) })
             }
         }
-        return router
     }
 
     /// `body`'s value as JSON, or its error as `{"error": ...}` with a fitting status.

@@ -2,7 +2,8 @@
 ///
 /// Views, chosen by the URL fragment: `#/` the trace list (search, status/model/session filters, paging),
 /// `#/trace/{id}` a trace (span tree with a waterfall timeline and a detail panel: attributes, events, errors,
-/// LLM input and output, tokens and cost), `#/sessions` traces grouped by session id, `#/stats` calls, errors,
+/// LLM input and output, tokens and cost; each span marked with its service's colour, labelled with the service
+/// when the trace crosses services, and an edge into another process drawn dashed), `#/sessions` traces grouped by session id, `#/stats` calls, errors,
 /// latency percentiles, tokens and cost by model and operation. With "Live" on, the current view is fetched again
 /// every 3 seconds. Every value from the API is escaped before it is put into the page.
 enum ViewerPage {
@@ -78,6 +79,11 @@ pre { white-space:pre-wrap; overflow-wrap:anywhere; background:#0c0e13; border:1
   padding:8px 10px; }
 .pill { display:inline-block; background:#232838; border-radius:4px; padding:1px 6px; margin-right:6px; font-size:11px; }
 a.link { color:var(--accent); text-decoration:none; }
+.svc { display:inline-block; border-radius:4px; padding:0 6px; margin-left:6px; font-size:11px; color:#0f1117;
+  font-weight:600; vertical-align:1px; }
+.facts span.svc { color:#0f1117; margin-right:0; }
+.dot { display:inline-block; width:7px; height:7px; border-radius:50%; margin-right:6px; vertical-align:1px; }
+.twig.remote { color:var(--warn); }
 .stats-grid { display:grid; gap:14px; }
 </style>
 </head>
@@ -200,7 +206,16 @@ async function loadList() {
 }
 
 // ---- One trace
+function serviceColor(name) {
+  let h = 0;
+  for (const c of String(name || "")) h = (h * 31 + c.charCodeAt(0)) % 360;
+  return "hsl(" + h + ", 65%, 65%)";
+}
 function spanClass(span) {
+  const op = span.operation || "";
+  if (op === "llm" || op === "embedding") return "llm";
+  if (op === "tool") return "tool";
+  if (op === "retrieval" || op === "reranker") return "retrieval";
   const a = Object.fromEntries(span.attributes.map(x => [x.key, x.value]));
   const kind = (a["openinference.span.kind"] || "").toLowerCase();
   if (span.model || kind === "llm") return "llm";
@@ -216,7 +231,8 @@ function ordered(spans) {
   }
   const out = [];
   const walk = (s, depth, twig) => { out.push({ span: s, depth: depth, twig: twig });
-    (children[s.span_id] || []).forEach((c, i, all) => walk(c, depth + 1, i === all.length - 1 ? "└ " : "├ ")); };
+    (children[s.span_id] || []).forEach((c, i, all) => walk(c, depth + 1,
+      c.parent_remote ? (i === all.length - 1 ? "└┄ " : "├┄ ") : (i === all.length - 1 ? "└ " : "├ "))); };
   roots.forEach(r => walk(r, 0, ""));
   return out;
 }
@@ -234,21 +250,26 @@ async function renderTrace(id) {
   }
   const total = Math.max(1, Number(t.duration_nanos)), start = Number(t.start_nanos);
   const tick = k => dur(total * k / 4);
+  const services = (t.services && t.services.length) ? t.services : [t.service];
+  const many = services.length > 1;
+  const chip = name => '<span class="svc" style="background:' + serviceColor(name) + '">' + esc(name) + "</span>";
   app.innerHTML = '<div class="trace-head"><a class="link" href="#/">← Traces</a><h2>' + esc(t.name) + "</h2>" + badge(t.status) +
     '<span class="mono dim">' + esc(t.trace_id) + '</span></div><div class="facts" style="margin-bottom:12px">' +
     "<span>started <b>" + esc(time(t.start_nanos)) + "</b></span><span>duration <b>" + dur(t.duration_nanos) + "</b></span>" +
     "<span>spans <b>" + esc(t.span_count) + "</b></span><span>errors <b>" + esc(t.error_count) + "</b></span>" +
     "<span>tokens <b>" + tokens(t.input_tokens, t.output_tokens) + "</b></span><span>cost <b>" + cost(t.cost) + "</b></span>" +
     (t.session_id ? '<span>session <b><a class="link" href="#/?session=' + encodeURIComponent(t.session_id) + '">' + esc(t.session_id) + "</a></b></span>" : "") +
-    (t.user_id ? "<span>user <b>" + esc(t.user_id) + "</b></span>" : "") + "<span>service <b>" + esc(t.service) + "</b></span></div>" +
+    (t.user_id ? "<span>user <b>" + esc(t.user_id) + "</b></span>" : "") + (many ? "<span>services " + services.map(chip).join("") + "</span>" : "<span>service <b>" + esc(t.service) + "</b></span>") + "</div>" +
     '<div class="split"><div class="card"><h3>Spans · waterfall</h3><div class="ticks"><div>name</div><div><span>0</span><span>' +
     tick(1) + "</span><span>" + tick(2) + "</span><span>" + tick(3) + "</span><span>" + tick(4) + '</span></div><div class="num">duration</div></div>' +
     rows.map(r => {
       const s = r.span, failed = s.status === "error" || s.status === "timeout";
       const left = (Number(s.start_nanos) - start) / total * 100, width = Math.max(0.3, Number(s.duration_nanos) / total * 100);
       return '<div class="span-row' + (failed ? " failed" : "") + (s.span_id === state.selected ? " sel" : "") + '" data-span="' + esc(s.span_id) + '">' +
-        '<div class="span-name" style="padding-left:' + (r.depth * 14) + 'px" title="' + esc(s.name) + '"><span class="twig">' + r.twig + "</span>" +
-        (failed ? "✗ " : "") + esc(s.name) + '</div><div class="lane"><div class="bar ' + spanClass(s) + (failed ? " failed" : "") +
+        '<div class="span-name" style="padding-left:' + (r.depth * 14) + 'px" title="' + esc(s.name) + (s.service ? " · " + esc(s.service) : "") +
+        (s.parent_remote ? " · parent in another process" : "") + '"><span class="dot" style="background:' + serviceColor(s.service || t.service) + '"></span>' +
+        '<span class="twig' + (s.parent_remote ? " remote" : "") + '">' + r.twig + "</span>" +
+        (failed ? "✗ " : "") + esc(s.name) + (many && s.service ? chip(s.service) : "") + '</div><div class="lane"><div class="bar ' + spanClass(s) + (failed ? " failed" : "") +
         '" style="left:' + left.toFixed(3) + "%;width:" + Math.min(width, 100 - left).toFixed(3) + '%"></div></div><div class="num">' +
         dur(s.duration_nanos) + "</div></div>";
     }).join("") + '</div><div class="card"><h3>Details</h3><div class="detail" id="detail"></div></div></div>';
@@ -271,7 +292,10 @@ function renderDetail(span) {
   let html = "<h4>" + esc(span.name) + "</h4><div class=\"kv\">" +
     "<div>status</div><div>" + badge(span.status) + "</div><div>duration</div><div>" + dur(span.duration_nanos) + "</div>" +
     "<div>kind</div><div>" + esc(span.kind) + "</div><div>span id</div><div class=\"mono\">" + esc(span.span_id) + "</div>" +
-    (span.parent_span_id ? "<div>parent</div><div class=\"mono\">" + esc(span.parent_span_id) + "</div>" : "") +
+    (span.parent_span_id ? "<div>parent</div><div class=\"mono\">" + esc(span.parent_span_id) + (span.parent_remote ? " (another process)" : "") + "</div>" : "") +
+    (span.service ? "<div>service</div><div>" + esc(span.service) + (span.sdk ? " <span class=\"dim\">" + esc(span.sdk) + "</span>" : "") + "</div>" : "") +
+    (span.operation ? "<div>operation</div><div>" + esc(span.operation) + "</div>" : "") +
+    (span.provider ? "<div>provider</div><div>" + esc(span.provider) + "</div>" : "") +
     (span.model ? "<div>model</div><div>" + esc(span.model) + "</div>" : "") +
     (span.input_tokens != null || span.output_tokens != null ? "<div>tokens</div><div>" + tokens(span.input_tokens || 0, span.output_tokens || 0) + "</div>" : "") +
     (span.cost ? "<div>cost</div><div>" + cost(span.cost) + "</div>" : "") + "</div>";
@@ -281,6 +305,8 @@ function renderDetail(span) {
   if (output) html += "<h4>Output</h4><pre>" + esc(output) + "</pre>";
   if (span.events.length) html += "<h4>Events</h4>" + span.events.map(e => "<div><span class=\"pill\">" + esc(dur(Number(e.time_nanos) - Number(span.start_nanos))) +
     "</span>" + esc(e.name) + (e.attributes.length ? " <span class=\"dim\">" + e.attributes.map(x => esc(x.key) + "=" + esc(x.value)).join(", ") + "</span>" : "") + "</div>").join("");
+  if (span.links && span.links.length) html += "<h4>Links</h4>" + span.links.map(l => "<div class=\"mono\">" + esc(l.trace_id) + " / " + esc(l.span_id) +
+    (l.attributes.length ? " <span class=\"dim\">" + l.attributes.map(x => esc(x.key) + "=" + esc(x.value)).join(", ") + "</span>" : "") + "</div>").join("");
   html += "<h4>Attributes</h4><div class=\"kv\">" + span.attributes.map(x => "<div>" + esc(x.key) + "</div><div>" + esc(x.value) + "</div>").join("") + "</div>";
   target.innerHTML = html;
 }

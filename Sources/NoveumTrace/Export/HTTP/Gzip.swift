@@ -28,14 +28,40 @@ package enum Gzip {
     /// - Parameter limit: the largest output accepted; larger output returns nil.
     /// - Returns: the original bytes, or nil for data that is not valid, is truncated, or exceeds `limit`.
     package static func decompress(_ bytes: [UInt8], limit: Int = .max) -> [UInt8]? {
-        guard bytes.count <= Int(UInt32.max) else { return nil }
+        if case .data(let output) = inflate(bytes, limit: limit) { return output }
+        return nil
+    }
+
+    /// What ``inflate(_:limit:)`` made of its input.
+    package enum Inflated: Sendable, Equatable {
+        /// The original bytes.
+        case data([UInt8])
+        /// The output would exceed the limit (a gzip bomb, or just too much); nothing past the limit was produced.
+        case tooLarge
+        /// Not gzip or zlib data, or truncated.
+        case invalid
+    }
+
+    /// Decompresses gzip (or zlib) data, telling output past `limit` apart from invalid data: how a receiver
+    /// answers 413 to a small body that inflates past its limit and 400 to a damaged one.
+    package static func inflate(_ bytes: [UInt8], limit: Int) -> Inflated {
+        guard bytes.count <= Int(UInt32.max) else { return .tooLarge }
         var stream = z_stream()
-        guard cnoveum_inflate_init_gzip(&stream) == Z_OK else { return nil }
+        guard cnoveum_inflate_init_gzip(&stream) == Z_OK else { return .invalid }
         defer { inflateEnd(&stream) }
-        return run(
+        var refused = false
+        let output = run(
             &stream, over: bytes, capacity: min(max(bytes.count * 4, 1024), max(limit, 1)),
-            grownCapacity: { $0 < limit ? min($0 * 2, limit) : nil }
-        ) { inflate(&$0, Z_NO_FLUSH) }
+            grownCapacity: { count in
+                guard count < limit else {
+                    refused = true
+                    return nil
+                }
+                return min(count * 2, limit)
+            }
+        ) { CNoveumZlib.inflate(&$0, Z_NO_FLUSH) }
+        if let output { return .data(output) }
+        return refused ? .tooLarge : .invalid
     }
 
     /// Runs `step` (one `deflate` or `inflate` call) over all of `bytes` until the stream ends, into an output of
