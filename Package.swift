@@ -194,6 +194,7 @@ let package = Package(
             dependencies: [
                 "NoveumTrace",
                 .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["LocalStore"])),
+                .product(name: "GRDBSQLite", package: "GRDB.swift", condition: .when(traits: ["LocalStore"])),
             ]
         ),
         // The `noveum-trace` command's logic (`demo`, `list`, `show`, `tail`, `stats`, `export`, `prune`, `serve`)

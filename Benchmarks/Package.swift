@@ -81,5 +81,20 @@ let package = Package(
             ],
             path: "Sources/NoveumMCPOverhead"
         ),
+        // zlib for pre-compressing request bodies (the SDK's gzip is internal to its package).
+        .target(name: "CBenchZlib", linkerSettings: [.linkedLibrary("z")]),
+        // How fast `noveum-trace collect` stores OTLP/HTTP exports sent over loopback (spans/s committed).
+        .executableTarget(
+            name: "noveum-otlp-ingest",
+            dependencies: [
+                "BenchmarkSupport",
+                "CBenchZlib",
+                .product(name: "NoveumTrace", package: "noveum-trace-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/NoveumOTLPIngest"
+        ),
     ]
 )

@@ -6,26 +6,32 @@
 #   Benchmarks/run.sh --update-doc    # also write the report into BENCHMARKS.md between its markers
 #   Benchmarks/run.sh --no-python     # skip the Python SDK (no venv, no PyPI)
 #   Benchmarks/run.sh --filter REGEX  # only the benchmarks whose name matches
+#   Benchmarks/run.sh --ingest-only   # only the OTLP ingestion benchmark (noveum-trace collect); with --update-doc
+#                                     # it rewrites the table of BENCHMARKS.md's "OTLP ingestion" section
 #
 # Environment: NOVEUM_BENCH_MS (time per benchmark), NOVEUM_BENCH_QUEUE (queue bound, default 16384),
-# OVERLOAD_SECONDS (default 30). Results go to Benchmarks/.results/ (ignored by git).
+# OVERLOAD_SECONDS (default 30), NOVEUM_INGEST_SPANS (spans per ingestion row, default 200000; 40000 quick),
+# NOVEUM_BENCH_SCRATCH (the build folder, default Benchmarks/.build; the main package's noveum-trace is built there
+# too, so the modules both use compile once). Results go to Benchmarks/.results/ (ignored by git).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 
-quick=0 update_doc=0 python=1 filter=""
+quick=0 update_doc=0 python=1 filter="" ingest_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --update-doc) update_doc=1 ;;
     --no-python) python=0 ;;
     --filter) filter="$2"; shift ;;
+    --ingest-only) ingest_only=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 
 out="$here/.results"
+scratch="${NOVEUM_BENCH_SCRATCH:-$here/.build}"
 rm -rf "$out"; mkdir -p "$out"
 if [ "$quick" = 1 ]; then
   export NOVEUM_BENCH_MS="${NOVEUM_BENCH_MS:-300}"
@@ -50,12 +56,58 @@ if awk -v load="$load_now" -v cores="$(nproc)" 'BEGIN { exit !(load >= cores / 2
 fi
 
 echo "== building (release)"
-swift build -c release --product noveum-memory
+swift build -c release --product noveum-otlp-ingest --scratch-path "$scratch"
+# The CLI whose receiver the ingestion benchmark measures: the main package's executable, built from its root.
+(cd "$here/.." && swift build -c release --product noveum-trace --scratch-path "$scratch")
+
+ingest() {
+  echo "== OTLP ingestion into the store (noveum-trace collect)"
+  local args=()
+  [ "$quick" = 1 ] && args+=(--quick)
+  ingest_status=0
+  NOVEUM_TRACE_BIN="$scratch/release/noveum-trace" "$scratch/release/noveum-otlp-ingest" ${args[@]+"${args[@]}"} \
+    | tee "$out/otlp-ingest.md" || ingest_status=$?
+}
+
+# write_doc NAME: replaces what BENCHMARKS.md holds between <!-- NAME:begin --> and <!-- NAME:end --> with the report.
+write_doc() {
+  python3 - "$here/../BENCHMARKS.md" "$out/report.md" "$1" <<'PY'
+import sys
+doc_path, report_path, name = sys.argv[1:]
+begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+doc = open(doc_path).read()
+report = open(report_path).read().rstrip() + "\n"
+head, rest = doc.split(begin, 1)
+_, tail = rest.split(end, 1)
+open(doc_path, "w").write(head + begin + "\n" + report + end + tail)
+print(f"updated {doc_path}")
+PY
+}
+
+if [ "$ingest_only" = 1 ]; then
+  ingest
+  {
+    if [ "$quick" = 1 ]; then echo "Command: \`Benchmarks/run.sh --ingest-only --quick\`"; else echo "Command: \`Benchmarks/run.sh --ingest-only\`"; fi
+    echo
+    cat "$out/machine.md"
+    echo
+    cat "$out/otlp-ingest.md"
+  } > "$out/report.md"
+  echo
+  echo "================================================================================"
+  cat "$out/report.md"
+  if [ "$update_doc" = 1 ]; then
+    write_doc otlp-ingest
+  fi
+  exit "$ingest_status"
+fi
+
+swift build -c release --product noveum-memory --scratch-path "$scratch"
 
 echo "== ordo-one/benchmark suite"
 bench_args=(--format influx --path "$out" --no-progress)
 [ -n "$filter" ] && bench_args+=(--filter "$filter")
-swift package --allow-writing-to-package-directory benchmark run "${bench_args[@]}" | tee "$out/benchmark.txt"
+swift package --scratch-path "$scratch" --allow-writing-to-package-directory benchmark run "${bench_args[@]}" | tee "$out/benchmark.txt"
 
 py_json=""
 if [ "$python" = 1 ]; then
@@ -65,10 +117,12 @@ if [ "$python" = 1 ]; then
 fi
 
 echo "== memory: bytes per buffered span"
-.build/release/noveum-memory buffered --spans "$buffered_spans" | tee "$out/memory-buffered.md"
+"$scratch/release/noveum-memory" buffered --spans "$buffered_spans" | tee "$out/memory-buffered.md"
 echo "== memory: overload for ${overload} s"
 overload_status=0
-.build/release/noveum-memory overload --duration "$overload" | tee "$out/memory-overload.md" || overload_status=$?
+"$scratch/release/noveum-memory" overload --duration "$overload" | tee "$out/memory-overload.md" || overload_status=$?
+
+ingest
 
 report_args=(--influx "$out"/*.csv --memory "$out/memory-buffered.md" "$out/memory-overload.md")
 [ -n "$py_json" ] && report_args+=(--python "$py_json")
@@ -78,6 +132,8 @@ report_args=(--influx "$out"/*.csv --memory "$out/memory-buffered.md" "$out/memo
   cat "$out/machine.md"
   echo
   python3 Scripts/report.py "${report_args[@]}"
+  echo
+  cat "$out/otlp-ingest.md"
 } > "$out/report.md"
 
 echo
@@ -85,16 +141,7 @@ echo "==========================================================================
 cat "$out/report.md"
 
 if [ "$update_doc" = 1 ]; then
-  python3 - "$here/../BENCHMARKS.md" "$out/report.md" <<'PY'
-import sys
-doc_path, report_path = sys.argv[1], sys.argv[2]
-begin, end = "<!-- results:begin -->", "<!-- results:end -->"
-doc = open(doc_path).read()
-report = open(report_path).read().rstrip() + "\n"
-head, rest = doc.split(begin, 1)
-_, tail = rest.split(end, 1)
-open(doc_path, "w").write(head + begin + "\n" + report + end + tail)
-print(f"updated {doc_path}")
-PY
+  write_doc results
 fi
-exit "$overload_status"
+[ "$overload_status" != 0 ] && exit "$overload_status"
+exit "$ingest_status"

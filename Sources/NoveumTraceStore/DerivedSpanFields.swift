@@ -28,6 +28,9 @@ struct DerivedSpanFields {
     var userID: String?
 
     init(_ attributes: AttributeList, prices: PriceTable = .shared) {
+        // Every name read below starts with one of these letters; most spans that are not LLM calls have none, and
+        // skip the lookups.
+        guard attributes.contains(where: { Self.mayBeRead($0.key) }) else { return }
         func string(_ keys: String...) -> String? {
             for key in keys { if let value = attributes[key]?.stringValue, !value.isEmpty { return value } }
             return nil
@@ -68,6 +71,17 @@ struct DerivedSpanFields {
         }
         sessionID = string("session.id", "gen_ai.conversation.id")
         userID = string("user.id")
+    }
+
+    /// Whether `key` can be one of the names read here: they start with `g`, `l`, `o`, `t`, `s` or `u`.
+    static func mayBeRead(_ key: String) -> Bool {
+        switch key.utf8.first {
+        case UInt8(ascii: "g"), UInt8(ascii: "l"), UInt8(ascii: "o"), UInt8(ascii: "t"), UInt8(ascii: "s"),
+            UInt8(ascii: "u"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// The span's role, from the first vocabulary that names one.

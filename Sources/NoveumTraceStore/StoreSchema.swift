@@ -5,7 +5,10 @@ import GRDB
 /// - `traces`: one row per trace, with derived columns (duration, status, model, tokens, cost, session, user) that
 ///   the list, stats and session queries read without touching spans; `seq` grows with every update, for `tail`.
 /// - `spans`: one row per span, with the same derived columns per span.
-/// - `attributes`: every span attribute, typed (`s`, `i`, `d`, `b`, or `sa`/`ia`/`da`/`ba` holding JSON).
+/// - `attributes`: the attributes of spans stored by version 1, one row each, typed (`s`, `i`, `d`, `b`, or
+///   `sa`/`ia`/`da`/`ba` holding JSON). From version 2 a span's attributes are in its own `attributes` column, as
+///   the spool's typed JSON triples: one row per span instead of one per attribute, which made ingesting (an OTLP
+///   flood, a large spool) several times cheaper; nothing queries attributes by key.
 /// - `events`: span events, their attributes as typed JSON.
 /// - `spool_state`: how far each spool file has been ingested.
 /// - `resources` (version 2): each distinct resource (`service.name`, `telemetry.sdk.*`, ...) once, as typed JSON;
@@ -115,7 +118,7 @@ enum StoreSchema {
         if current < 2 {
             // Version 2: spans from any SDK (the OTLP receiver). Each span keeps its own service and resource, and
             // the provider and operation read from whichever vocabulary it was written in; a trace lists every
-            // service it crossed.
+            // service it crossed; a span's attributes are in its row.
             try db.execute(
                 sql: """
                     CREATE TABLE resources (
@@ -127,6 +130,7 @@ enum StoreSchema {
                     ALTER TABLE spans ADD COLUMN provider TEXT;
                     ALTER TABLE spans ADD COLUMN operation TEXT;
                     ALTER TABLE traces ADD COLUMN services TEXT;
+                    ALTER TABLE spans ADD COLUMN attributes TEXT;
                     """)
         }
         try db.execute(sql: "PRAGMA user_version = \(version)")

@@ -93,6 +93,11 @@ public struct StoredSpan: Sendable, Hashable, Codable {
         list.map { Attribute(key: $0.key, type: $0.value.spoolTypeName, value: text($0.value)) }
     }
 
+    /// The attributes the store keeps as typed JSON in the span's `attributes` column.
+    static func attributes(json: String) -> [Attribute] {
+        attributes((try? LocalSpanLineDecoder.decodeAttributes(json)) ?? AttributeList())
+    }
+
     /// The links the store keeps as JSON in the span's `links` column.
     static func links(_ json: String) -> [Link] {
         guard json != "[]", let array = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [Any] else {

@@ -11,29 +11,39 @@ extension TraceStore {
         try write { db in try Self.insert(records, in: db) }
     }
 
+    /// The span row's columns, shared by the statement for a new span and the one that replaces a stored span.
+    private static let spanColumns = """
+        spans (trace_id, span_id, parent_span_id, parent_remote, sampled, trace_state,
+          name, kind, start_ns, end_ns, duration_ns, status, status_message, model, input_tokens,
+          output_tokens, cost, session_id, user_id, exception_type, exception_message, exception_stack,
+          links, dropped_attributes, dropped_events, service, resource_id, provider, operation, attributes)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
     static func insert(_ records: [LocalSpanRecord], in db: Database) throws {
-        let spanStatement = try db.cachedStatement(
-            sql: """
-                INSERT OR REPLACE INTO spans (trace_id, span_id, parent_span_id, parent_remote, sampled, trace_state,
-                  name, kind, start_ns, end_ns, duration_ns, status, status_message, model, input_tokens,
-                  output_tokens, cost, session_id, user_id, exception_type, exception_message, exception_stack,
-                  links, dropped_attributes, dropped_events, service, resource_id, provider, operation)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+        // A new span costs one statement: its row, attributes included (as typed JSON, the spool's form). Only a span
+        // stored before (a retry, a spool line ingested twice) pays for replacing its row and deleting the events
+        // and the attribute rows a version 1 store kept.
+        let newSpan = try db.cachedStatement(sql: "INSERT INTO " + spanColumns + " ON CONFLICT DO NOTHING")
+        let spanStatement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO " + spanColumns)
         let clearAttributes = try db.cachedStatement(sql: "DELETE FROM attributes WHERE trace_id = ? AND span_id = ?")
         let clearEvents = try db.cachedStatement(sql: "DELETE FROM events WHERE trace_id = ? AND span_id = ?")
-        let attributeStatement = try db.cachedStatement(
-            sql: "INSERT INTO attributes (trace_id, span_id, position, key, type, value) VALUES (?, ?, ?, ?, ?, ?)")
         let eventStatement = try db.cachedStatement(
             sql: "INSERT INTO events (trace_id, span_id, position, name, time_ns, attributes) VALUES (?, ?, ?, ?, ?, ?)")
         let findResource = try db.cachedStatement(sql: "SELECT id FROM resources WHERE attributes = ?")
         let addResource = try db.cachedStatement(sql: "INSERT INTO resources (attributes) VALUES (?)")
         // Most batches carry one resource: encode and look it up once per distinct resource.
         var resourceIDs: [Resource: (id: Int64, json: String)] = [:]
+        var last: (resource: Resource, id: Int64, json: String)?
         var touched: [String: LocalSpanRecord] = [:]
+        var newRow = SQLiteRow(newSpan, in: db)
+        var replaceRow = SQLiteRow(spanStatement, in: db)
         for record in records {
             let resource: (id: Int64, json: String)
-            if let known = resourceIDs[record.resource] {
+            // Spans of one request share one resource value: comparing with the last one is a pointer check.
+            if let last, last.resource == record.resource {
+                resource = (last.id, last.json)
+            } else if let known = resourceIDs[record.resource] {
                 resource = known
             } else {
                 let json = LocalSpanLineEncoder.encodeAttributes(record.resource.attributes)
@@ -45,6 +55,7 @@ extension TraceStore {
                 resource = (id ?? 0, json)
                 resourceIDs[record.resource] = resource
             }
+            last = (record.resource, resource.id, resource.json)
             let span = record.span
             let traceID = span.traceID.description
             let spanID = span.spanID.description
@@ -57,22 +68,46 @@ extension TraceStore {
                             + "\"attributes\":\(LocalSpanLineEncoder.encodeAttributes(link.attributes))}"
                     }.joined(separator: ",") + "]"
             }
-            let arguments: [(any DatabaseValueConvertible)?] = [
-                traceID, spanID, span.parentSpanID?.description, span.parentIsRemote, span.context.isSampled,
-                span.context.traceState, span.name, span.kind.spoolName,
-                Int64(clamping: span.startTimeNanos), Int64(clamping: span.endTimeNanos),
-                Int64(clamping: span.durationNanos), span.status.rawValue, span.statusMessage, derived.model,
-                derived.inputTokens, derived.outputTokens, derived.cost, derived.sessionID, derived.userID,
-                span.exception?.type, span.exception?.message, span.exception?.stackTrace, links,
-                span.droppedAttributeCount, span.droppedEventCount, record.resource.serviceName, resource.id,
-                derived.provider, derived.operation,
-            ]
-            try spanStatement.execute(arguments: StatementArguments(arguments))
-            try clearAttributes.execute(arguments: [traceID, spanID])
-            try clearEvents.execute(arguments: [traceID, spanID])
-            for (position, element) in span.attributes.enumerated() {
-                let (type, value) = StoredAttribute.column(element.value)
-                try attributeStatement.execute(arguments: [traceID, spanID, position, element.key, type, value])
+            func bindSpan(_ row: inout SQLiteRow) {
+                row.text(traceID)
+                row.text(spanID)
+                row.text(span.parentSpanID?.description)
+                row.bool(span.parentIsRemote)
+                row.bool(span.context.isSampled)
+                row.text(span.context.traceState)
+                row.text(span.name)
+                row.text(span.kind.spoolName)
+                row.int(Int64(clamping: span.startTimeNanos))
+                row.int(Int64(clamping: span.endTimeNanos))
+                row.int(Int64(clamping: span.durationNanos))
+                row.text(span.status.rawValue)
+                row.text(span.statusMessage)
+                row.text(derived.model)
+                row.int(derived.inputTokens)
+                row.int(derived.outputTokens)
+                row.double(derived.cost)
+                row.text(derived.sessionID)
+                row.text(derived.userID)
+                row.text(span.exception?.type)
+                row.text(span.exception?.message)
+                row.text(span.exception?.stackTrace)
+                row.text(links)
+                row.int(span.droppedAttributeCount)
+                row.int(span.droppedEventCount)
+                row.text(record.resource.serviceName)
+                row.int(resource.id)
+                row.text(derived.provider)
+                row.text(derived.operation)
+                row.text(attributesJSON)
+            }
+            let attributesJSON = LocalSpanLineEncoder.encodeAttributes(span.attributes)
+            bindSpan(&newRow)
+            try newRow.run()
+            if db.changesCount == 0 {
+                bindSpan(&replaceRow)
+                try replaceRow.run()
+                try clearAttributes.execute(arguments: [traceID, spanID])
+                try clearEvents.execute(arguments: [traceID, spanID])
             }
             for (position, event) in span.events.enumerated() {
                 try eventStatement.execute(arguments: [

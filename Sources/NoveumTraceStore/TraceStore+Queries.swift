@@ -119,7 +119,7 @@ extension TraceStore {
                 sql: """
                     SELECT span_id, parent_span_id, name, kind, start_ns, end_ns, duration_ns, status, status_message,
                       model, input_tokens, output_tokens, cost, exception_type, exception_message, exception_stack,
-                      parent_remote, service, resource_id, provider, operation, links
+                      parent_remote, service, resource_id, provider, operation, links, attributes
                     FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id
                     """, arguments: [traceID]
             ).map { span in
@@ -131,7 +131,8 @@ extension TraceStore {
                     startNanos: span[4], endNanos: span[5], durationNanos: span[6], status: span[7],
                     statusMessage: span[8], model: span[9], provider: span[19], operation: span[20],
                     inputTokens: span[10], outputTokens: span[11], cost: span[12], exceptionType: span[13],
-                    exceptionMessage: span[14], exceptionStack: span[15], attributes: attributes[spanID] ?? [],
+                    exceptionMessage: span[14], exceptionStack: span[15],
+                    attributes: (span[22] as String?).map(StoredSpan.attributes(json:)) ?? attributes[spanID] ?? [],
                     events: events[spanID] ?? [], links: StoredSpan.links(span[21]))
             }
             return StoredTrace(summary: TraceSummary(row: row), spans: spans)

@@ -28,7 +28,7 @@ extension TraceStore {
                 SELECT s.trace_id, s.span_id, s.parent_span_id, s.parent_remote, s.sampled, s.trace_state, s.name,
                   s.kind, s.start_ns, s.end_ns, s.status, s.status_message, s.exception_type, s.exception_message,
                   s.exception_stack, s.links, s.dropped_attributes, s.dropped_events, t.project, t.environment,
-                  t.resource
+                  COALESCE((SELECT attributes FROM resources WHERE id = s.resource_id), t.resource), s.attributes
                 FROM traces t JOIN spans s ON s.trace_id = t.trace_id WHERE \(condition)
                 ORDER BY t.start_ns, s.trace_id, s.start_ns, s.span_id
                 """, arguments: arguments)
@@ -42,9 +42,13 @@ extension TraceStore {
             let spanHex: String = row[1]
             guard let traceID = TraceID(hex: traceHex), let spanID = SpanID(hex: spanHex) else { return nil }
             var attributes = AttributeList()
-            for attribute in try Row.fetchAll(attributeStatement, arguments: [traceHex, spanHex]) {
-                if let value = StoredAttribute.value(type: attribute[1], column: attribute[2] as DatabaseValue) {
-                    attributes[attribute[0]] = value
+            if let json = row[21] as String? {
+                attributes = (try? LocalSpanLineDecoder.decodeAttributes(json)) ?? AttributeList()
+            } else {  // stored by version 1: one row per attribute
+                for attribute in try Row.fetchAll(attributeStatement, arguments: [traceHex, spanHex]) {
+                    if let value = StoredAttribute.value(type: attribute[1], column: attribute[2] as DatabaseValue) {
+                        attributes[attribute[0]] = value
+                    }
                 }
             }
             let events = try Row.fetchAll(eventStatement, arguments: [traceHex, spanHex]).map { event in

@@ -108,15 +108,20 @@ struct StoreUpgradeTests {
                     DROP TABLE resources;
                     ALTER TABLE spans DROP COLUMN service; ALTER TABLE spans DROP COLUMN resource_id;
                     ALTER TABLE spans DROP COLUMN provider; ALTER TABLE spans DROP COLUMN operation;
-                    ALTER TABLE traces DROP COLUMN services;
+                    ALTER TABLE traces DROP COLUMN services; ALTER TABLE spans DROP COLUMN attributes;
                     PRAGMA user_version = 1;
                     """)
+            // Version 1 kept attributes one row each.
+            try db.execute(
+                sql: "INSERT INTO attributes VALUES ('000000000000abcd0000000000000009', '0000000000000001', 0, 'legacy', 's', 'kept')")
         }
         try queue.close()
         let store = try TraceStore(directory: directory)
         let id = String(repeating: "0", count: 12) + "abcd" + String(repeating: "0", count: 15) + "9"
         let old = try store.trace(id)
         #expect(old.summary.service == "svc" && old.summary.services == ["svc"] && old.spans.first?.service == nil)
+        #expect(old.spans.first?.attributes.map(\.value) == ["kept"])
+        #expect(try store.records(trace: id).first?.span.attributes["legacy"] == .string("kept"))
         try store.insert([record(span(trace: 9, id: 2, parent: 1, name: "new child", start: 2, duration: 1))])
         let updated = try store.trace(id)
         #expect(updated.summary.services == ["svc"] && updated.summary.name == "old root" && updated.spans.count == 2)

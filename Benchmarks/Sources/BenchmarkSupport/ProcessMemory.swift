@@ -8,9 +8,10 @@ import Darwin
 
 /// What the process holds in memory, from `/proc/self/status` and the allocator.
 public enum ProcessMemory {
-    /// A field of `/proc/self/status` in bytes (`VmRSS`, `VmHWM`: resident now, peak resident), or nil.
-    public static func status(_ field: String) -> Int? {
-        guard let file = fopen("/proc/self/status", "r") else { return nil }
+    /// A field of `/proc/self/status` (or of process `pid`'s) in bytes (`VmRSS`, `VmHWM`: resident now, peak
+    /// resident), or nil.
+    public static func status(_ field: String, pid: Int32? = nil) -> Int? {
+        guard let file = fopen(pid.map { "/proc/\($0)/status" } ?? "/proc/self/status", "r") else { return nil }
         defer { fclose(file) }
         var line = [CChar](repeating: 0, count: 256)
         let prefix = field + ":"

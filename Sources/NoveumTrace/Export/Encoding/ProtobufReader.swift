@@ -48,20 +48,17 @@ struct ProtobufReader {
     }
 
     /// A little-endian 64-bit fixed field (`fixed64`, `double`).
-    mutating func readFixed64() -> UInt64? {
-        guard bytes.count >= 8 else { return nil }
-        var value: UInt64 = 0
-        for (shift, byte) in bytes.prefix(8).enumerated() { value |= UInt64(byte) << UInt64(8 * shift) }
-        bytes = bytes.dropFirst(8)
-        return value
-    }
+    mutating func readFixed64() -> UInt64? { readLittleEndian(UInt64.self) }
 
     /// A little-endian 32-bit fixed field (`fixed32`).
-    mutating func readFixed32() -> UInt32? {
-        guard bytes.count >= 4 else { return nil }
-        var value: UInt32 = 0
-        for (shift, byte) in bytes.prefix(4).enumerated() { value |= UInt32(byte) << UInt32(8 * shift) }
-        bytes = bytes.dropFirst(4)
+    mutating func readFixed32() -> UInt32? { readLittleEndian(UInt32.self) }
+
+    private mutating func readLittleEndian<T: FixedWidthInteger & UnsignedInteger>(_: T.Type) -> T? {
+        let size = MemoryLayout<T>.size
+        guard bytes.count >= size else { return nil }
+        var value: T = 0
+        for (index, byte) in bytes.prefix(size).enumerated() { value |= T(byte) << (8 * index) }
+        bytes = bytes.dropFirst(size)
         return value
     }
 
