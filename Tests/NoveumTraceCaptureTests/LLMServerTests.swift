@@ -36,6 +36,15 @@ enum LLMServer {
 
     static let model = "smollm2-135m-instruct"
 
+    /// The AsyncHTTPClient the suite sends with: one connection per request. llama-server closes a connection right
+    /// after a stream ends, and a pooled client can hand that connection to the next request before it sees the
+    /// close ("I/O on closed channel", a race of the pool and the server that has nothing to do with tracing).
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.maximumUsesPerConnection = 1
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// Capture settings for the server, recording on `client`.
     static func capture(_ client: NoveumClient) throws -> LLMHTTPCapture {
         LLMHTTPCapture(endpoints: [], client: client).adding(baseURL: try #require(url) + "/v1", provider: "llama.cpp")
@@ -115,7 +124,7 @@ struct LLMServerTests {
         let request = try Self.post("/v1/chat/completions", LLMServer.chatBody("Name a colour."))
         let body = try await client.traceLLM(model: LLMServer.model, provider: "llama.cpp") { span in
             span.setRequest(temperature: 0, maxTokens: 24)
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            let response = try await LLMServer.http.execute(request, timeout: .seconds(120))
             let bytes = try await readBody(response)
             if let summary = LLMResponseSummary.parse(bytes) { span.setResponse(summary) }
             return bytes
@@ -130,7 +139,7 @@ struct LLMServerTests {
     @Test("AsyncHTTPClient capture, non-streaming chat")
     func asyncHTTPClientChat() async throws {
         let (client, exporter) = try makeCaptureClient()
-        let response = try await HTTPClient.shared.tracedExecute(
+        let response = try await LLMServer.http.tracedExecute(
             try Self.post("/v1/chat/completions", LLMServer.chatBody("What is 2 + 2?")), timeout: .seconds(120),
             capture: try LLMServer.capture(client))
         let answer = try ServerAnswer(json: try await readBody(response))
@@ -159,7 +168,7 @@ struct LLMServerTests {
     @Test("AsyncHTTPClient capture, streamed chat with include_usage: TTFT, aggregated deltas, final usage")
     func asyncHTTPClientStream() async throws {
         let (client, exporter) = try makeCaptureClient()
-        let response = try await HTTPClient.shared.tracedExecute(
+        let response = try await LLMServer.http.tracedExecute(
             try Self.post("/v1/chat/completions", LLMServer.chatBody("Count from one to five.", maxTokens: 32, stream: true)),
             timeout: .seconds(120), capture: try LLMServer.capture(client))
         var chunks = 0
@@ -200,7 +209,7 @@ struct LLMServerTests {
         let (client, exporter) = try makeCaptureClient()
         let body = LLMServer.chatBody("Name two colours.", maxTokens: 16, stream: true)
             .replacingOccurrences(of: #","stream_options":{"include_usage":true}"#, with: "")
-        let response = try await HTTPClient.shared.tracedExecute(
+        let response = try await LLMServer.http.tracedExecute(
             try Self.post("/v1/chat/completions", body), timeout: .seconds(120), capture: try LLMServer.capture(client))
         let received = String(decoding: try await readBody(response), as: UTF8.self)
         // The server sent its usage in an event of its own; the caller, who did not ask for it, does not get it.
@@ -220,7 +229,7 @@ struct LLMServerTests {
     func abandonedStream() async throws {
         let (client, exporter) = try makeCaptureClient()
         do {
-            let response = try await HTTPClient.shared.tracedExecute(
+            let response = try await LLMServer.http.tracedExecute(
                 try Self.post("/v1/chat/completions", LLMServer.chatBody("Write a long story about a dragon.", maxTokens: 200, stream: true)),
                 timeout: .seconds(120), capture: try LLMServer.capture(client))
             var iterator = response.body.makeAsyncIterator()
@@ -239,7 +248,7 @@ struct LLMServerTests {
     @Test("Embeddings: operation, model and the server's prompt token count")
     func embeddings() async throws {
         let (client, exporter) = try makeCaptureClient()
-        let response = try await HTTPClient.shared.tracedExecute(
+        let response = try await LLMServer.http.tracedExecute(
             try Self.post("/v1/embeddings", #"{"model":"\#(LLMServer.model)","input":"The quick brown fox"}"#),
             timeout: .seconds(120), capture: try LLMServer.capture(client))
         let body = try await readBody(response)
@@ -258,7 +267,7 @@ struct LLMServerTests {
     @Test("A malformed request: the server's 400 becomes an error span with its type and message")
     func badRequest() async throws {
         let (client, exporter) = try makeCaptureClient()
-        let response = try await HTTPClient.shared.tracedExecute(
+        let response = try await LLMServer.http.tracedExecute(
             try Self.post("/v1/chat/completions", #"{"model":"\#(LLMServer.model)","messages":"not a list"}"#),
             timeout: .seconds(120), capture: try LLMServer.capture(client))
         #expect(response.status.code == 400)
