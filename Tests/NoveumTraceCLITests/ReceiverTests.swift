@@ -106,7 +106,7 @@ struct ReceiverTests {
 
     @Test("one trace across languages: Swift spans through the spool, Python spans through OTLP, one tree")
     func crossLanguage() async throws {
-        try await withLiveReceiver { folder, store, port, client in
+        try await withLiveReceiver { folder, store, port, _ in
             let python = try ServerProcess(
                 executable: try #require(interopPython),
                 arguments: [script("otel_http_service.py"), "http://127.0.0.1:\(port)", "python-rag"])
@@ -152,7 +152,6 @@ struct ReceiverTests {
             #expect(chat.cost != nil && chat.cost! > 0)  // priced from the table: the span carried no cost
 
             try await checkInBrowser(port: port, traceID: traceID)
-            _ = client
         }
     }
 

@@ -75,7 +75,7 @@ struct ForeignVocabularyTests {
             LocalSpanRecord(span: remote, project: "p", environment: "e", resource: python),
             record(root),
         ])
-        let trace = try store.trace(String(repeating: "0", count: 12) + "abcd" + String(repeating: "0", count: 15) + "1")
+        let trace = try store.trace(traceHex(1))
         #expect(trace.summary.service == "svc" && trace.summary.services == ["svc", "python-rag"])
         #expect(trace.summary.name == "gateway")
         let spans = Dictionary(uniqueKeysWithValues: trace.spans.map { ($0.name, $0) })
@@ -117,7 +117,7 @@ struct StoreUpgradeTests {
         }
         try queue.close()
         let store = try TraceStore(directory: directory)
-        let id = String(repeating: "0", count: 12) + "abcd" + String(repeating: "0", count: 15) + "9"
+        let id = traceHex(9)
         let old = try store.trace(id)
         #expect(old.summary.service == "svc" && old.summary.services == ["svc"] && old.spans.first?.service == nil)
         #expect(old.spans.first?.attributes.map(\.value) == ["kept"])

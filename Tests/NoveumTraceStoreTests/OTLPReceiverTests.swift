@@ -49,7 +49,7 @@ struct OTLPReceiverTests {
         #expect(header(response, "Content-Type") == "application/json")
         #expect(try store.counts() == (traces: 2, spans: 5))
         #expect(receiver.counts.acceptedRequests == 3 && receiver.counts.acceptedSpans == 8)
-        #expect(try store.trace(String(repeating: "0", count: 12) + "abcd" + String(repeating: "0", count: 15) + "2")
+        #expect(try store.trace(traceHex(2))
             .spans.allSatisfy { $0.service == "sender" && $0.sdk == "python" })
     }
 
@@ -105,7 +105,7 @@ struct OTLPReceiverTests {
             receiver, try #require(Gzip.compress(protobuf(spans(trace: 4, count: 1, attributes: ["input.value": .string(big)])))),
             encoding: "gzip")
         #expect(response.status == 200)
-        let stored = try store.trace(String(repeating: "0", count: 12) + "abcd" + String(repeating: "0", count: 15) + "4")
+        let stored = try store.trace(traceHex(4))
         #expect(stored.spans.first?.attributes.first { $0.key == "input.value" }?.value == big)
     }
 

@@ -21,6 +21,9 @@ func span(
         endTimeNanos: start + duration, status: status, attributes: attributes)
 }
 
+/// The 32-hex id of the trace `span(trace:...)` builds for `trace`.
+func traceHex(_ trace: UInt64) -> String { TraceID(high: 0xABCD, low: trace).description }
+
 func record(_ span: SpanData) -> LocalSpanRecord {
     LocalSpanRecord(
         span: span, project: "tests", environment: "test", resource: Resource(attributes: ["service.name": "svc"]))

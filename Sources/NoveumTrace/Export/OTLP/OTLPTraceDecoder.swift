@@ -65,13 +65,13 @@ package enum OTLPTraceDecoder {
         var decoded = Decoded()
         for case let resourceSpans as [String: Any] in try array(root, "resourceSpans", "resource_spans") {
             let resourceObject = resourceSpans["resource"] as? [String: Any] ?? [:]
-            let resource = Resource(attributes: try jsonAttributes(resourceObject["attributes"]).list)
+            let origin = Origin(Resource(attributes: try jsonAttributes(resourceObject["attributes"]).list))
             for case let scopeSpans as [String: Any] in try array(resourceSpans, "scopeSpans", "scope_spans") {
                 let scope = scopeSpans["scope"] as? [String: Any] ?? [:]
                 let scopeName = scope["name"] as? String ?? ""
                 let scopeVersion = scope["version"] as? String ?? ""
                 for case let span as [String: Any] in try array(scopeSpans, "spans", "spans") {
-                    try jsonSpan(span, resource: resource, scope: (scopeName, scopeVersion), into: &decoded)
+                    try jsonSpan(span, origin: origin, scope: (scopeName, scopeVersion), into: &decoded)
                 }
             }
         }
@@ -81,8 +81,23 @@ package enum OTLPTraceDecoder {
     // MARK: Shared mapping
 
     /// The record for a decoded span, once its ids are known to be valid.
+    /// A resource with the project and environment its spans are stored under, read once per `ResourceSpans`.
+    private struct Origin {
+        var resource: Resource
+        var project: String
+        var environment: String
+
+        init(_ resource: Resource) {
+            self.resource = resource
+            project = resource.attributes["noveum.project"]?.stringValue ?? resource.serviceName
+            environment =
+                resource.attributes["deployment.environment.name"]?.stringValue
+                ?? resource.attributes["deployment.environment"]?.stringValue ?? "development"
+        }
+    }
+
     private static func record(
-        _ fields: SpanFields, resource: Resource, scope: (name: String, version: String), into decoded: inout Decoded
+        _ fields: SpanFields, origin: Origin, scope: (name: String, version: String), into decoded: inout Decoded
     ) {
         guard let traceID = fields.traceID else {
             reject("invalid trace id", into: &decoded)
@@ -132,11 +147,9 @@ package enum OTLPTraceDecoder {
             statusMessage: statusMessage, attributes: attributes, events: fields.events, links: fields.links,
             exception: exception, droppedAttributeCount: fields.droppedAttributes,
             droppedEventCount: fields.droppedEvents)
-        let project = resource.attributes["noveum.project"]?.stringValue ?? resource.serviceName
-        let environment =
-            resource.attributes["deployment.environment.name"]?.stringValue
-            ?? resource.attributes["deployment.environment"]?.stringValue ?? "development"
-        decoded.records.append(LocalSpanRecord(span: span, project: project, environment: environment, resource: resource))
+        decoded.records.append(
+            LocalSpanRecord(
+                span: span, project: origin.project, environment: origin.environment, resource: origin.resource))
     }
 
     private static func reject(_ reason: String, into decoded: inout Decoded) {
@@ -276,11 +289,12 @@ package enum OTLPTraceDecoder {
                 try skip(&reader, wireType)
             }
         }
-        for scope in scopes { try scopeSpans(scope, resource: resource, into: &decoded) }
+        let origin = Origin(resource)
+        for scope in scopes { try scopeSpans(scope, origin: origin, into: &decoded) }
     }
 
     private static func scopeSpans(
-        _ message: ArraySlice<UInt8>, resource: Resource, into decoded: inout Decoded
+        _ message: ArraySlice<UInt8>, origin: Origin, into decoded: inout Decoded
     ) throws(Malformed) {
         var name = ""
         var version = ""
@@ -310,7 +324,7 @@ package enum OTLPTraceDecoder {
             }
         }
         for span in spans {
-            record(try protobufSpan(span), resource: resource, scope: (name, version), into: &decoded)
+            record(try protobufSpan(span), origin: origin, scope: (name, version), into: &decoded)
         }
     }
 
@@ -532,7 +546,7 @@ package enum OTLPTraceDecoder {
     }
 
     private static func jsonSpan(
-        _ span: [String: Any], resource: Resource, scope: (String, String), into decoded: inout Decoded
+        _ span: [String: Any], origin: Origin, scope: (String, String), into decoded: inout Decoded
     ) throws(Malformed) {
         func field(_ camel: String, _ snake: String) -> Any? { span[camel] ?? span[snake] }
         var fields = SpanFields()
@@ -574,7 +588,7 @@ package enum OTLPTraceDecoder {
             fields.statusMessage = status["message"] as? String ?? ""
         }
         fields.flags = UInt32(truncatingIfNeeded: try jsonUInt64(span["flags"], "flags"))
-        record(fields, resource: resource, scope: scope, into: &decoded)
+        record(fields, origin: origin, scope: scope, into: &decoded)
     }
 
     /// An id: hex as OTLP/JSON says, or base64 as the generic protobuf JSON mapping writes; nil when absent,
