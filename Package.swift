@@ -268,6 +268,12 @@ let package = Package(
             ],
             path: "Tests/NoveumTraceTestSupport"
         ),
+        // A process that produces spans through a disk-buffered exporter: the durability tests kill and restart it.
+        .executableTarget(
+            name: "SpanProducer",
+            dependencies: ["NoveumTrace"],
+            path: "Tests/SpanProducer"
+        ),
         .testTarget(
             name: "NoveumTraceTests",
             dependencies: ["NoveumTrace", "NoveumTraceTesting"]

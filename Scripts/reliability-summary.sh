@@ -21,7 +21,7 @@ fi
 cat "$folder"/*.tsv | awk -F'\t' '
     { tried[$1] += $3; cases[$1] += 1; lost += $4; if ($4 > 0) bad = bad "\n  lost " $4 " in " $1 ": " $2 }
     END {
-        printf "reliability: %d fault cases (%d spans), %d inputs, %d security checks, %d interop traces, %d soak spans; spans lost: %d%s\n",
-            cases["faults"], tried["faults"], tried["inputs"], tried["security"], cases["interop"], tried["soak"], lost, bad
+        printf "reliability: %d fault cases (%d spans), %d durability runs (%d spans), %d inputs, %d security checks, %d interop traces, %d soak spans; spans lost: %d%s\n",
+            cases["faults"], tried["faults"], cases["durability"], tried["durability"], tried["inputs"], tried["security"], cases["interop"], tried["soak"], lost, bad
         exit (lost > 0 ? 1 : 0)
     }'

@@ -20,6 +20,7 @@ import Logging
 /// | ``asyncExport`` | true | `NOVEUM_ASYNC_EXPORT` |
 /// | ``maxConcurrentExports`` | 2 | `NOVEUM_MAX_CONCURRENT_EXPORTS` |
 /// | ``maxTracesPerSecond`` | none | `NOVEUM_MAX_TRACES_PER_SECOND` |
+/// | ``diskBuffer`` | none (off) | `NOVEUM_DISK_BUFFER` and its companions (see ``DiskBufferConfiguration``) |
 public struct Configuration: Sendable {
     private var _samplingRate: Double?
     private var _batchSize: Int?
@@ -82,6 +83,11 @@ public struct Configuration: Sendable {
     /// Per-span bounds on attributes, events and links.
     public var limits: SpanLimits
 
+    /// Where the Noveum and OTLP exporters keep batches they have not delivered yet, so that an outage, a crash or
+    /// a restart loses no span; nil (the default) keeps them in memory only. Environment: `NOVEUM_DISK_BUFFER` (the
+    /// directory), `NOVEUM_DISK_BUFFER_MAX_MB`, `NOVEUM_DISK_BUFFER_MAX_AGE_SECONDS`, `NOVEUM_DISK_BUFFER_FSYNC`.
+    public var diskBuffer: DiskBufferConfiguration?
+
     /// Sampling rules tried before ``samplingRate``; the first match gives the rate.
     public var samplingRules: [SamplingRule]
 
@@ -127,8 +133,10 @@ public struct Configuration: Sendable {
         scheduleDelay: Duration? = nil, exportTimeout: Duration? = nil, maxConcurrentExports: Int? = nil,
         limits: SpanLimits = SpanLimits(),
         samplingRules: [SamplingRule] = [], maxTracesPerSecond: Double? = nil, tailSampling: TailSampling? = nil,
+        diskBuffer: DiskBufferConfiguration? = nil,
         exporters: [any SpanExporter]? = nil, logger: Logger = Logger(label: "noveum.trace")
     ) {
+        self.diskBuffer = diskBuffer
         self.samplingRules = samplingRules
         self.maxTracesPerSecond = maxTracesPerSecond
         self.tailSampling = tailSampling
@@ -168,6 +176,7 @@ public struct Configuration: Sendable {
             result._maxConcurrentExports = try env.int("NOVEUM_MAX_CONCURRENT_EXPORTS")
         }
         if result.maxTracesPerSecond == nil { result.maxTracesPerSecond = try env.double("NOVEUM_MAX_TRACES_PER_SECOND") }
+        if result.diskBuffer == nil { result.diskBuffer = try DiskBufferConfiguration.fromEnvironment(env) }
         try result.validate()
         return result
     }
@@ -205,6 +214,7 @@ public struct Configuration: Sendable {
         if let tailSampling, tailSampling.maxBufferedSpans <= 0 {
             throw .invalidConfiguration("tailSampling.maxBufferedSpans must be positive")
         }
+        try diskBuffer?.validate()
         guard limits.maxAttributes >= 0, limits.maxEvents >= 0, limits.maxLinks >= 0 else {
             throw .invalidConfiguration("span limits must not be negative")
         }

@@ -65,9 +65,13 @@ public final class NoveumClient: Sendable {
             exporters = try DefaultExporters.exporters(
                 settings: settings, environment: processEnvironment, localFirst: localFirst)
         }
-        let unused = DefaultExporters.unusedSettings(
+        var unused = DefaultExporters.unusedSettings(
             settings: settings, environment: processEnvironment, exportersInCode: configuration.exporters != nil,
             localFirst: localFirst)
+        if configuration.diskBuffer != nil && !exporters.contains(where: \.usesDiskBuffer) {
+            unused.append(
+                "a disk buffer is configured (NOVEUM_DISK_BUFFER or diskBuffer), but no exporter sends over the network (Noveum, OTLP), so it is not used")
+        }
         if !unused.isEmpty {
             configuration.logger.warning(
                 "NoveumTrace: configuration that has no effect: \(unused.joined(separator: "; "))",
@@ -94,18 +98,28 @@ public final class NoveumClient: Sendable {
             maxQueueSize: configuration.maxQueueSize, batchSize: configuration.batchSize,
             scheduleDelay: configuration.scheduleDelay, exportTimeout: configuration.exportTimeout,
             maxConcurrentExports: 1, wakePerSpan: !configuration.asyncExport, redaction: configuration.redaction)
+        var subdirectories: [String: Int] = [:]
         self.pipelines = exporters.map { exporter in
             var settings = pipelineSettings
+            var diskBuffer: (configuration: DiskBufferConfiguration, subdirectory: String)?
+            if let disk = configuration.diskBuffer, exporter.usesDiskBuffer {
+                // A second exporter of the same name gets `<name>-2`: stable as long as the exporters' order is.
+                let name = exporter.name.isEmpty ? "exporter" : exporter.name.replacingOccurrences(of: "/", with: "_")
+                let uses = subdirectories[name, default: 0] + 1
+                subdirectories[name] = uses
+                diskBuffer = (disk, uses == 1 ? name : "\(name)-\(uses)")
+            }
             if exporter.supportsConcurrentExports { settings.maxConcurrentExports = configuration.maxConcurrentExports }
             if configuration.explicitBatchSize == nil, let preferred = exporter.preferredBatchSize, preferred > 0 {
                 settings.batchSize = min(preferred, configuration.maxQueueSize)
             }
             return ExportPipeline(
-                exporter: exporter, settings: settings, logger: configuration.logger, recordPool: recordPool)
+                exporter: exporter, settings: settings, logger: configuration.logger, recordPool: recordPool,
+                diskBuffer: diskBuffer)
         }
         for pipeline in pipelines {
             let context = ExporterContext(
-                settings: settings, resource: resource, logger: configuration.logger,
+                settings: settings, resource: resource, logger: configuration.logger, diskBuffer: pipeline.diskBuffer,
                 retryCounter: { [pipeline] in pipeline.retries.add($0, ordering: .relaxed) })
             pipeline.exporter.start(context)
             pipeline.start()

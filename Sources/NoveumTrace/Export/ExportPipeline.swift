@@ -38,6 +38,11 @@ final class ExportPipeline: Sendable {
 
         let condition: Condition
         let continuation: CheckedContinuation<Void, Never>
+
+        var isFlush: Bool {
+            if case .processed = condition { return true }
+            return false
+        }
     }
 
     private struct State {
@@ -67,6 +72,8 @@ final class ExportPipeline: Sendable {
         var waiters: [Waiter] = []
         var exported = 0
         var dropped: [DropReason: Int] = [:]
+        /// Spans whose export left them in the disk buffer.
+        var deferred = 0
         var batches = 0
         var failedBatches = 0
         var lastExportDuration: Duration?
@@ -85,10 +92,29 @@ final class ExportPipeline: Sendable {
     private let recordPool: SpanRecordPool?
     /// Retries reported by the exporter.
     let retries = Atomic<Int>(0)
+    /// The exporter's disk buffer, if it has one.
+    let diskBuffer: DiskBuffer?
 
-    init(exporter: any SpanExporter, settings: Settings, logger: Logger, recordPool: SpanRecordPool? = nil) {
+    /// - Parameter diskBuffer: the disk buffer's settings and the exporter's subdirectory, for an exporter that
+    ///   keeps undelivered batches on disk.
+    init(
+        exporter: any SpanExporter, settings: Settings, logger: Logger, recordPool: SpanRecordPool? = nil,
+        diskBuffer: (configuration: DiskBufferConfiguration, subdirectory: String)? = nil
+    ) {
         self.exporter = exporter
         self.recordPool = recordPool
+        let state = SpinLockedValue(State())
+        self.state = state
+        // Batches sent from disk, evicted or expired are counted here, as a pipeline export's outcome is.
+        self.diskBuffer = diskBuffer.map { disk in
+            DiskBuffer(configuration: disk.configuration, subdirectory: disk.subdirectory, logger: logger) {
+                delivered, dropped in
+                state.withLock { state in
+                    state.exported += delivered
+                    state.dropped.merge(dropped.dropped, uniquingKeysWith: +)
+                }
+            }
+        }
         var settings = settings
         // An exporter's `preferredBatchSize` is not validated with the configuration: bound it the same way.
         settings.batchSize = min(max(settings.batchSize, 1), Configuration.maxBatchSizeLimit)
@@ -96,7 +122,6 @@ final class ExportPipeline: Sendable {
         self.logger = logger
         let redactor = Redactor(policy: settings.redaction, isLocalDestination: exporter.isLocal)
         self.redactor = redactor.isNoOp ? nil : redactor
-        self.state = SpinLockedValue(State())
     }
 
     /// Starts the background export task. The task holds the pipeline until ``stopLoop()`` (the client calls it
@@ -118,6 +143,7 @@ final class ExportPipeline: Sendable {
     /// `shutdown`.
     func stopLoop() {
         state.withLock { $0.loop?.cancel() }
+        diskBuffer?.stop()
     }
 
     // MARK: Caller side
@@ -190,8 +216,15 @@ final class ExportPipeline: Sendable {
             }
             for continuation in ready { continuation.resume() }
         }
+        // Only the drain's first batch may be partial (the schedule delay passed, or a batch filled): a partial tail
+        // that builds up while exports run waits for the next wake-up unless someone flushes, so a fast exporter
+        // under steady traffic sends full batches instead of a stream of small ones.
+        var tookOne = false
         if limit <= 1 {
-            while let batch = takeBatch() { await export(batch) }
+            while let batch = takeBatch(fullOnly: tookOne) {
+                tookOne = true
+                await export(batch)
+            }
             return
         }
         // The loop waits for whichever comes first: a free slot's next batch (the wake signal, which a finishing
@@ -209,7 +242,8 @@ final class ExportPipeline: Sendable {
                 }
                 // A second slot takes only a full batch; the queue's partial tail waits for the first free slot,
                 // as it would without concurrency, so concurrency never splits the traffic into smaller requests.
-                while running < limit, let batch = takeBatch(fullOnly: running > 0) {
+                while running < limit, let batch = takeBatch(fullOnly: running > 0 || tookOne) {
+                    tookOne = true
                     group.addTask {
                         await self.export(batch)
                         finished.withLock { $0 += 1 }
@@ -230,12 +264,16 @@ final class ExportPipeline: Sendable {
     }
 
     /// Takes the next batch off the queue, in a box that the export empties and refills (see ``export(_:)``); nil
-    /// when nothing is queued, or with `fullOnly` when the next batch is not full yet.
+    /// when nothing is queued, or with `fullOnly` when the next batch is not full yet (unless a flush or shutdown is
+    /// waiting).
     private func takeBatch(fullOnly: Bool = false) -> Batch? {
         let batchSize = settings.batchSize
         let (spans, start) = state.withLock { state -> ([SpanData], UInt64) in
             state.wakePending = false
-            guard let first = state.chunks.first, !fullOnly || first.count >= batchSize else { return ([], 0) }
+            guard let first = state.chunks.first else { return ([], 0) }
+            if fullOnly && first.count < batchSize && !state.isShutdown && !state.waiters.contains(where: \.isFlush) {
+                return ([], 0)
+            }
             let batch = state.chunks.removeFirst()
             state.queued -= batch.count
             let start = state.taken
@@ -288,13 +326,15 @@ final class ExportPipeline: Sendable {
         // cannot make the totals below overflow.
         let result = reported.clamped(to: count)
         let droppedCount = min(result.droppedCount, count)
+        let deferred = min(result.deferred, count - droppedCount)
         if droppedCount > 0 {
             logger.debug(
                 "export lost spans", metadata: ["exporter": "\(exporter.name)", "dropped": "\(result.dropped)"])
         }
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.exported += count - droppedCount
+            state.exported += count - droppedCount - deferred
             state.dropped.merge(result.dropped, uniquingKeysWith: +)
+            state.deferred += deferred
             state.batches += 1
             if droppedCount > 0 { state.failedBatches += 1 }
             state.lastExportDuration = elapsed
@@ -365,9 +405,9 @@ final class ExportPipeline: Sendable {
     // MARK: Flush and shutdown
 
     /// Exports every span queued before this call, waiting at most `timeout`. Returns how many of those spans
-    /// were not delivered: dropped while exporting, or still waiting at the deadline.
+    /// were not delivered: dropped while exporting, left in the disk buffer, or still waiting at the deadline.
     func flush(timeout: Duration) async -> Int {
-        let (target, droppedBefore) = state.withLock { ($0.enqueued, $0.dropped) }
+        let (target, droppedBefore, deferredBefore) = state.withLock { ($0.enqueued, $0.dropped, $0.deferred) }
         let done = await withDeadline(timeout) { [self] in
             await self.wait(until: .processed(target), wakingLoop: true)
             await self.exporter.forceFlush()
@@ -375,7 +415,7 @@ final class ExportPipeline: Sendable {
         }
         return state.withLock { state in
             let pending = target > state.processed ? Int(target - state.processed) : 0
-            var newlyDropped = 0
+            var newlyDropped = state.deferred - deferredBefore
             for (reason, count) in state.dropped where reason != .shutdown && reason != .queueFull {
                 newlyDropped += count - droppedBefore[reason, default: 0]
             }
@@ -428,14 +468,16 @@ final class ExportPipeline: Sendable {
     }
 
     var stats: ExporterStats {
-        state.withLock { state in
+        let disk = diskBuffer?.stats
+        return state.withLock { state in
             ExporterStats(
                 name: exporter.name, received: state.received, enqueued: Int(clamping: state.enqueued),
                 exported: state.exported, dropped: state.dropped.filter { $0.key != .shutdown || $0.value > 0 },
                 buffered: Int(clamping: state.enqueued &- state.processed &- state.finishedAheadSpans),
                 batches: state.batches,
                 failedBatches: state.failedBatches, retries: retries.load(ordering: .relaxed),
-                lastExportDuration: state.lastExportDuration, truncatedValues: state.truncatedValues)
+                lastExportDuration: state.lastExportDuration, truncatedValues: state.truncatedValues,
+                diskBuffer: disk)
         }
     }
 }

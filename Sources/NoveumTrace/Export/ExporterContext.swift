@@ -13,11 +13,17 @@ public struct ExporterContext: Sendable {
     /// The SDK's logger.
     public let logger: Logger
     private let retryCounter: @Sendable (Int) -> Void
+    /// The exporter's disk buffer, when ``Configuration/diskBuffer`` is set and the exporter uses one.
+    let diskBuffer: DiskBuffer?
 
-    init(settings: ClientSettings, resource: Resource, logger: Logger, retryCounter: @escaping @Sendable (Int) -> Void) {
+    init(
+        settings: ClientSettings, resource: Resource, logger: Logger, diskBuffer: DiskBuffer? = nil,
+        retryCounter: @escaping @Sendable (Int) -> Void
+    ) {
         self.settings = settings
         self.resource = resource
         self.logger = logger
+        self.diskBuffer = diskBuffer
         self.retryCounter = retryCounter
     }
 

@@ -3,7 +3,10 @@ import Synchronization
 /// A snapshot of what a client has traced and delivered.
 ///
 /// The counts add up: for each exporter, every span that finished recording was exported, dropped with a reason,
-/// or is still buffered: `spansEnded == exported + dropped (other than sampled out) + buffered`.
+/// or is still buffered: `spansEnded == exported + dropped (other than sampled out) + buffered`. With a disk buffer
+/// (``DiskBufferConfiguration``) whose directory no other process uses, spans waiting on disk and spans an earlier
+/// process left there count too: `spansEnded + recoveredSpans == exported + dropped + buffered + spans` (the last
+/// two terms from ``ExporterStats/diskBuffer``).
 public struct NoveumStats: Sendable, Hashable {
     /// Spans started, recording or not.
     public var spansStarted: Int
@@ -59,4 +62,6 @@ public struct ExporterStats: Sendable, Hashable {
     public var lastExportDuration: Duration?
     /// Attribute values cut by the redaction policy's size limits.
     public var truncatedValues: Int
+    /// What the exporter's disk buffer holds and has done; nil without one (see ``DiskBufferConfiguration``).
+    public var diskBuffer: DiskBufferStats? = nil
 }

@@ -26,6 +26,10 @@ public protocol SpanExporter: Sendable {
     /// runs one export at a time, in order.
     var supportsConcurrentExports: Bool { get }
 
+    /// Whether this exporter keeps undelivered batches in a disk buffer when ``Configuration/diskBuffer`` is set
+    /// (the Noveum and OTLP exporters do). Default false.
+    var usesDiskBuffer: Bool { get }
+
     /// Delivers one batch of finished spans.
     func export(_ batch: [SpanData]) async -> ExportResult
 
@@ -42,6 +46,7 @@ extension SpanExporter {
     public var preferredBatchSize: Int? { nil }
     public var isLocal: Bool { false }
     public var supportsConcurrentExports: Bool { false }
+    public var usesDiskBuffer: Bool { false }
     public func forceFlush() async {}
     public func shutdown() async {}
 }
@@ -60,6 +65,13 @@ public enum DropReason: String, Sendable, Hashable, CaseIterable, CustomStringCo
     case payloadTooLarge = "payload_too_large"
     /// The span finished after the client was shut down.
     case shutdown
+    /// The disk buffer was over its size bound and removed the oldest batches, or the disk had no space for the
+    /// batch and sending it from memory failed.
+    case diskFull = "disk_full"
+    /// The disk buffer could not write the batch (read-only, permissions) and sending it from memory failed.
+    case diskUnavailable = "disk_unavailable"
+    /// The batch waited in the disk buffer longer than its age bound.
+    case expired
 
     public var description: String { rawValue }
 }
@@ -68,9 +80,13 @@ public enum DropReason: String, Sendable, Hashable, CaseIterable, CustomStringCo
 public struct ExportResult: Sendable, Hashable {
     /// Spans not delivered, by reason.
     public var dropped: [DropReason: Int]
+    /// Spans not delivered yet but kept in the exporter's disk buffer, to be sent later (and counted then as
+    /// exported or dropped).
+    public var deferred: Int
 
-    public init(dropped: [DropReason: Int] = [:]) {
+    public init(dropped: [DropReason: Int] = [:], deferred: Int = 0) {
         self.dropped = dropped
+        self.deferred = deferred
     }
 
     /// Every span was delivered.
@@ -84,16 +100,20 @@ public struct ExportResult: Sendable, Hashable {
     /// How many spans were not delivered (at most `Int.max`).
     public var droppedCount: Int { dropped.values.reduce(0) { $0.addingSaturated($1) } }
 
-    /// Adds the drops of `other` to these (each count at most `Int.max`).
+    /// Adds the drops and deferrals of `other` to these (each count at most `Int.max`).
     public mutating func merge(_ other: ExportResult) {
         dropped.merge(other.dropped) { $0.addingSaturated($1) }
+        deferred = deferred.addingSaturated(other.deferred)
     }
 
     /// These drops with every count within `0...count`, the size of the batch they are about: what a pipeline
     /// adds to its totals, whatever an exporter reported.
     func clamped(to count: Int) -> ExportResult {
-        guard dropped.contains(where: { $0.value < 0 || $0.value > count }) else { return self }
-        var result = ExportResult()
+        let deferred = min(max(0, self.deferred), count)
+        guard dropped.contains(where: { $0.value < 0 || $0.value > count }) || deferred != self.deferred else {
+            return self
+        }
+        var result = ExportResult(deferred: deferred)
         for (reason, dropped) in dropped where dropped > 0 { result.dropped[reason] = min(dropped, count) }
         return result
     }

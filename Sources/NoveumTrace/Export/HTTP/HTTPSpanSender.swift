@@ -138,7 +138,13 @@ public struct HTTPSpanSender: Sendable {
             }
             return
         }
-        switch await sendWithRetries(prepare(request), spanCount: spans.count, context: context) {
+        let outcome: Outcome
+        if let buffer = context?.diskBuffer {
+            outcome = await sendThroughDisk(prepare(request), spanCount: spans.count, buffer: buffer, context: context)
+        } else {
+            outcome = await sendWithRetries(prepare(request), spanCount: spans.count, context: context)
+        }
+        switch outcome {
         case .delivered(let response):
             result.merge(accepted(response, spans.count))
         case .tooLarge where spans.count > 1:
@@ -148,6 +154,10 @@ public struct HTTPSpanSender: Sendable {
             result.merge(.dropped(1, reason: .payloadTooLarge))
         case .failed:
             result.merge(.dropped(spans.count, reason: .exportFailed))
+        case .lost(let reason):
+            result.merge(.dropped(spans.count, reason: reason))
+        case .deferred:
+            result.deferred += spans.count
         }
     }
 
@@ -175,7 +185,12 @@ public struct HTTPSpanSender: Sendable {
     enum Outcome: Equatable {
         case delivered(HTTPTransport.Response)
         case tooLarge
+        /// Still failing after the last attempt.
         case failed
+        /// Not delivered, for this reason: refused by the backend, or the disk buffer could not keep the batch.
+        case lost(DropReason)
+        /// Not delivered yet: kept in the disk buffer.
+        case deferred
     }
 
     /// What one response or transport error means for the batch.
@@ -197,32 +212,58 @@ public struct HTTPSpanSender: Sendable {
         }
     }
 
-    private func sendWithRetries(_ request: HTTPTransport.Request, spanCount: Int, context: ExporterContext?) async -> Outcome {
+    /// What one request came to.
+    struct Attempt {
+        var verdict: Verdict
+        var response: HTTPTransport.Response?
+        /// For logs: the status, or the transport error.
+        var problem: Logger.MetadataValue
+        /// Whether the backend may have received the request: false when the connection was never made, or the
+        /// backend answered (its answer says whether it kept the spans).
+        var mayHaveReachedBackend: Bool
+        /// The calling task was cancelled.
+        var cancelled = false
+    }
+
+    /// Sends `request` once.
+    func attempt(_ request: HTTPTransport.Request) async -> Attempt {
+        do {
+            let response = try await transport.send(request, timeout: requestTimeout)
+            let verdict = Self.verdict(
+                status: response.status, retryAfter: response.header("Retry-After"),
+                nowSeconds: Double(WallClock.nanosecondsSinceEpoch()) / 1e9)
+            return Attempt(
+                verdict: verdict, response: response, problem: "HTTP \(response.status)", mayHaveReachedBackend: false)
+        } catch {
+            let cancelled = Task.isCancelled || error is CancellationError
+            return Attempt(
+                verdict: .retry(after: nil), response: nil, problem: "\(Self.describe(error))",
+                mayHaveReachedBackend: !Self.neverConnected(error), cancelled: cancelled)
+        }
+    }
+
+    /// Whether a transport error means the request never reached a server: refused, or no route or name.
+    static func neverConnected(_ error: any Error) -> Bool {
+        guard let urlError = error as? URLError else { return false }
+        switch urlError.code {
+        case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet: return true
+        default: return false
+        }
+    }
+
+    func sendWithRetries(_ request: HTTPTransport.Request, spanCount: Int, context: ExporterContext?) async -> Outcome {
         var attempt = 1
         while true {
-            let verdict: Verdict
-            var problem: Logger.MetadataValue
-            var answer: HTTPTransport.Response?
-            do {
-                let response = try await transport.send(request, timeout: requestTimeout)
-                answer = response
-                verdict = Self.verdict(
-                    status: response.status, retryAfter: response.header("Retry-After"),
-                    nowSeconds: Double(WallClock.nanosecondsSinceEpoch()) / 1e9)
-                problem = "HTTP \(response.status)"
-            } catch {
-                if Task.isCancelled || error is CancellationError { return .failed }
-                verdict = .retry(after: nil)
-                problem = "\(Self.describe(error))"
-            }
+            let result = await self.attempt(request)
+            if result.cancelled { return .failed }
+            let verdict = result.verdict
+            let problem = result.problem
             switch verdict {
-            case .delivered: return .delivered(answer ?? HTTPTransport.Response(status: 200))
+            case .delivered: return .delivered(result.response ?? HTTPTransport.Response(status: 200))
             case .tooLarge: return .tooLarge
             case .refused:
-                warn(
-                    context, "refused-\(problem)", "the server refused the spans; dropping them",
-                    ["response": problem, "url": "\(Self.redacted(request.url))", "spans": "\(spanCount)"])
-                return .failed
+                warnRefused(context, problem, url: request.url, spans: spanCount)
+                return .lost(.exportFailed)
             case .retry(let retryAfter):
                 guard attempt < retryPolicy.maxAttempts else {
                     warn(
@@ -253,8 +294,14 @@ public struct HTTPSpanSender: Sendable {
 
     // MARK: Logging
 
+    func warnRefused(_ context: ExporterContext?, _ problem: Logger.MetadataValue, url: String, spans: Int) {
+        warn(
+            context, "refused-\(problem)", "the server refused the spans; dropping them",
+            ["response": problem, "url": "\(Self.redacted(url))", "spans": "\(spans)"])
+    }
+
     /// Logs `message` at warning level the first time `key` occurs for this sender, at debug level afterwards.
-    private func warn(
+    func warn(
         _ context: ExporterContext?, _ key: String, _ message: Logger.Message, _ metadata: Logger.Metadata
     ) {
         guard let logger = context?.logger else { return }

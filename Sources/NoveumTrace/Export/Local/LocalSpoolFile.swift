@@ -28,18 +28,25 @@ public enum LocalSpoolFile {
         defer { close(fd) }
         guard lock(fd, LOCK_EX) else { throw Failure(reason: "flock \(path): \(errorText())") }
         defer { _ = flock(fd, LOCK_UN) }
+        guard writeAll(bytes, to: fd) else { throw Failure(reason: "write \(path): \(errorText())") }
+    }
+
+    /// Writes all of `bytes` to `fd`, repeating after short writes and interruptions; false (with `errno` set) on
+    /// an error.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { buffer in
-                // `bytes` is not empty, so the address is never nil (and a nil one would be an EFAULT, not a trap).
+                // `bytes` is not empty here, so the address is never nil (and a nil one would be an EFAULT, not a trap).
                 write(fd, buffer.baseAddress.map { $0 + written }, buffer.count - written)
             }
             if result < 0 {
                 if errno == EINTR { continue }
-                throw Failure(reason: "write \(path): \(errorText())")
+                return false
             }
             written += result
         }
+        return true
     }
 
     /// Takes `operation` (`LOCK_EX` or `LOCK_SH`) on `fd`, retrying when interrupted.

@@ -31,6 +31,7 @@ public final class NoveumExporter: SpanExporter {
     private let sender: HTTPSpanSender
     private let started = LockedValue<Started?>(nil)
     private let warnedMissingKey = Atomic<Bool>(false)
+    private let redelivery = LockedValue<DiskRedelivery?>(nil)
 
     /// Creates a Noveum exporter.
     ///
@@ -75,6 +76,25 @@ public final class NoveumExporter: SpanExporter {
             url: context.settings.endpoint + "/v1/traces", headers: headers)
         started.withLock { $0 = state }
         if headers == nil { warnMissingKey(context) }
+        let url = state.url
+        let redelivery = sender.startRedelivery(
+            context: context,
+            template: { headers.map { HTTPTransport.Request(method: "POST", url: url, headers: $0) } },
+            accepted: { _, _ in .success })
+        self.redelivery.withLock { $0 = redelivery }
+    }
+
+    /// True: with ``Configuration/diskBuffer`` set, batches wait on disk until the platform accepts them.
+    public var usesDiskBuffer: Bool { true }
+
+    /// Sends the batches waiting in the disk buffer now (while the platform is unavailable, one request tells).
+    public func forceFlush() async {
+        await redelivery.withLock { $0 }?.flush()
+    }
+
+    /// Stops sending from the disk buffer; what is there stays for the next start.
+    public func shutdown() async {
+        await redelivery.withLock { $0 }?.stop()
     }
 
     /// Sends `batch` to `{endpoint}/v1/traces`; see ``HTTPSpanSender`` for splitting, retries and drop reasons.

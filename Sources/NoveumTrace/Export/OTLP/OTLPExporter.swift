@@ -21,6 +21,7 @@ public final class OTLPExporter: SpanExporter {
 
     private let sender: HTTPSpanSender
     private let context = LockedValue<ExporterContext?>(nil)
+    private let redelivery = LockedValue<DiskRedelivery?>(nil)
     private let protobufEncoder = OTLPProtobufEncoder()
     private let jsonEncoder = OTLPJSONEncoder()
 
@@ -61,8 +62,27 @@ public final class OTLPExporter: SpanExporter {
     /// True: each export encodes and sends its own batch.
     public var supportsConcurrentExports: Bool { true }
 
+    /// True: with ``Configuration/diskBuffer`` set, batches wait on disk until the endpoint accepts them.
+    public var usesDiskBuffer: Bool { true }
+
     public func start(_ context: ExporterContext) {
         self.context.withLock { $0 = context }
+        let started = sender.startRedelivery(
+            context: context, template: { [weak self] in self?.request(body: []) },
+            accepted: { [weak self] response, count in
+                self?.interpret(response, spanCount: count, logger: context.logger) ?? .success
+            })
+        redelivery.withLock { $0 = started }
+    }
+
+    /// Sends the batches waiting in the disk buffer now (while the endpoint is unavailable, one request tells).
+    public func forceFlush() async {
+        await redelivery.withLock { $0 }?.flush()
+    }
+
+    /// Stops sending from the disk buffer; what is there stays for the next start.
+    public func shutdown() async {
+        await redelivery.withLock { $0 }?.stop()
     }
 
     public func export(_ batch: [SpanData]) async -> ExportResult {
