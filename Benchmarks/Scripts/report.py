@@ -179,6 +179,15 @@ def main():
             target(
                 f"{case[3:]}: ≥ 100,000 spans/s, nothing dropped", f"{1e9 / ns:,.0f} spans/s, dropped {int(dropped or 0)}",
                 1e9 / ns >= 100_000 and not dropped)
+    plain = get("22 deliver OTLP protobuf to loopback, gzip", "ns")
+    for case in sorted({c for c, _ in results if c.startswith("24 ")}):
+        ns = get(case, "ns")
+        dropped = results.get((case, "noveum"), {}).get("dropped", {}).get(100.0)
+        if ns and plain:
+            target(
+                f"{case[3:]} (no target: the cost of the write-ahead, against the same delivery without it)",
+                f"{1e9 / ns:,.0f} spans/s, {ns / plain:.2f}× the time without it, dropped {int(dropped or 0)}",
+                not dropped)
     for case in ("30 traced function sync", "31 traced function async throws"):
         macro, by_hand = get(case, "ns", "noveum @Trace"), get(case, "ns", "noveum by hand")
         if macro and by_hand:

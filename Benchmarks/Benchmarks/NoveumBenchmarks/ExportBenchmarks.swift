@@ -1,3 +1,4 @@
+import Foundation
 import Benchmark
 import BenchmarkSupport
 import NoveumTrace
@@ -45,6 +46,17 @@ func registerExportBenchmarks() {
         let client = Fixtures.client(
             apiKey: "bench-key", endpoint: receiver.baseURL, exporters: [NoveumExporter(compression: gzip)])
         deliveryBench("23 deliver Noveum JSON to loopback, \(label)", client: client, spans: spans)
+    }
+    // The same OTLP delivery with the disk buffer on: each batch written (and with fsync, flushed to the device)
+    // before its request and removed after it, in a fresh directory under the temporary directory.
+    for (synchronous, label) in [(true, "fsync"), (false, "no fsync")] {
+        let exporter = try? OTLPExporter(.init(endpoint: receiver.baseURL + "/v1/traces"), environment: [:])
+        guard let exporter else { continue }
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("noveum-bench-disk-\(UUID().uuidString)").path
+        let client = Fixtures.client(
+            exporters: [exporter], diskBuffer: DiskBufferConfiguration(directory: directory, synchronous: synchronous))
+        deliveryBench("24 deliver OTLP protobuf to loopback through the disk buffer, gzip, \(label)", client: client, spans: spans)
     }
 }
 

@@ -31,14 +31,16 @@ public enum Fixtures {
     public static func client(
         samplingRate: Double = 1, apiKey: String? = nil, endpoint: String = "http://127.0.0.1:9",
         exporters: [any SpanExporter], batchSize: Int = BenchSettings.batchSize,
-        maxQueueSize: Int = BenchSettings.maxQueueSize, scheduleDelay: Duration = BenchSettings.scheduleDelay
+        maxQueueSize: Int = BenchSettings.maxQueueSize, scheduleDelay: Duration = BenchSettings.scheduleDelay,
+        diskBuffer: DiskBufferConfiguration? = nil
     ) -> NoveumClient {
         do {
             return try NoveumClient(
                 apiKey: apiKey, project: "bench", environment: "bench", endpoint: endpoint,
                 config: Configuration(
                     samplingRate: samplingRate, batchSize: batchSize, asyncExport: true, maxQueueSize: maxQueueSize,
-                    scheduleDelay: scheduleDelay, exporters: exporters, logger: BenchSettings.quietLogger))
+                    scheduleDelay: scheduleDelay, diskBuffer: diskBuffer, exporters: exporters,
+                    logger: BenchSettings.quietLogger))
         } catch {
             fatalError("benchmark client: \(error)")
         }

@@ -70,7 +70,7 @@ final class ProducerProcess: @unchecked Sendable {
 
     func kill() {
         if process.isRunning {
-            Glibc.kill(process.processIdentifier, SIGKILL)
+            killProcess(process.processIdentifier)
             process.waitUntilExit()
         }
     }
@@ -196,4 +196,9 @@ final class TemporaryMount: @unchecked Sendable {
 
     /// Whether this machine lets tests mount a tmpfs (root with `CAP_SYS_ADMIN`, as in CI's container).
     static let allowed: Bool = TemporaryMount(options: "size=4k") != nil
+}
+
+/// SIGKILL, under a name that `ProducerProcess.kill()` does not shadow.
+private func killProcess(_ pid: Int32) {
+    _ = kill(pid, SIGKILL)
 }
