@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #
 # generate-otlp-protos.sh — regenerate the committed Swift code for the
-# OpenTelemetry OTLP trace protobuf messages the tests decode exports with (NoveumTraceTestSupport).
+# OpenTelemetry OTLP trace and logs protobuf messages the tests decode exports
+# with (NoveumTraceTestSupport).
 #
 # The generated files in Tests/NoveumTraceTestSupport/Generated/ are COMMITTED to
 # the repository so that building NoveumTrace never runs protoc or the
@@ -26,6 +27,8 @@
 #                         opentelemetry/proto/resource/v1/resource.proto
 #                         opentelemetry/proto/trace/v1/trace.proto
 #                         opentelemetry/proto/collector/trace/v1/trace_service.proto
+#                         opentelemetry/proto/logs/v1/logs.proto
+#                         opentelemetry/proto/collector/logs/v1/logs_service.proto
 #                       e.g. git clone --branch v1.11.0 \
 #                              https://github.com/open-telemetry/opentelemetry-proto /tmp/otlp-proto
 #   protoc-gen-swift    path to the plugin binary. If omitted, $PROTOC_GEN_SWIFT
@@ -41,8 +44,9 @@
 # Requirements: protoc (apt-get install protobuf-compiler), a Swift toolchain
 # to build the plugin.
 #
-# Note: trace_service.proto also declares the gRPC TraceService; protoc-gen-swift
-# only emits message types, which is all we need (OTLP/HTTP transport).
+# Note: trace_service.proto and logs_service.proto also declare the gRPC
+# TraceService / LogsService; protoc-gen-swift only emits message types, which
+# is all we need (OTLP/HTTP transport).
 
 set -euo pipefail
 
@@ -63,6 +67,8 @@ PROTO_FILES=(
   opentelemetry/proto/resource/v1/resource.proto
   opentelemetry/proto/trace/v1/trace.proto
   opentelemetry/proto/collector/trace/v1/trace_service.proto
+  opentelemetry/proto/logs/v1/logs.proto
+  opentelemetry/proto/collector/logs/v1/logs_service.proto
 )
 
 for f in "${PROTO_FILES[@]}"; do

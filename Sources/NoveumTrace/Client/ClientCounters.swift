@@ -13,6 +13,8 @@ final class ClientCounters: Sendable {
     let ignoredCalls = Atomic<Int>(0)
     let unresolvedParents = Atomic<Int>(0)
     let invalidTraceParents = Atomic<Int>(0)
+    /// Late scores for traces the sampling rate drops.
+    let scoresSampledOut = Atomic<Int>(0)
 }
 
 extension ClientCounters {

@@ -321,6 +321,7 @@ public final class NoveumClient: Sendable {
             ignoredCallsOnEndedSpans: counters.ignoredCalls.load(ordering: .relaxed),
             unresolvedParents: counters.unresolvedParents.load(ordering: .relaxed),
             invalidTraceParents: counters.invalidTraceParents.load(ordering: .relaxed),
+            scoresSampledOut: counters.scoresSampledOut.load(ordering: .relaxed),
             exporters: exporters)
     }
 }

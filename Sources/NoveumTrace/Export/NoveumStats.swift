@@ -24,6 +24,8 @@ public struct NoveumStats: Sendable, Hashable {
     /// Incoming `traceparent` values (HTTP headers, MCP `_meta`) that failed W3C parsing; the work they came with
     /// started a new trace.
     public var invalidTraceParents: Int = 0
+    /// Late scores (``NoveumClient/score(_:traceID:spanID:)``) for traces the sampling rate drops: not recorded.
+    public var scoresSampledOut: Int = 0
     /// One entry per exporter.
     public var exporters: [ExporterStats]
 

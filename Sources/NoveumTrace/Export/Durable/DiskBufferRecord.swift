@@ -12,7 +12,7 @@ internal import CNoveumZlib
 /// | 1 | the format version, 1 |
 /// | 1 | flags: bit 0 set while a request carrying the batch may have reached the backend |
 /// | 4 | the length of the header that follows (little-endian) |
-/// | header | protobuf fields: 1 `created` (varint, ns since the epoch), 2 `spans` (varint), 3 `content_type` (string), 4 `content_encoding` (string), 5 `body_crc32` (fixed32), 6 `body_length` (varint) |
+/// | header | protobuf fields: 1 `created` (varint, ns since the epoch), 2 `spans` (varint), 3 `content_type` (string), 4 `content_encoding` (string), 5 `body_crc32` (fixed32), 6 `body_length` (varint), 7 `signal` (string, absent for spans) |
 /// | body | the request body |
 ///
 /// The flag byte sits at a fixed offset so that it can be set and cleared in place. The body's CRC-32 detects a
@@ -37,6 +37,8 @@ struct DiskBufferRecord: Sendable, Equatable {
     var body: [UInt8]
     /// A request carrying it may have reached the backend.
     var attempted: Bool = false
+    /// Which of the exporter's endpoints it goes to: empty for spans, `logs` for OTLP log records.
+    var signal: String = ""
 
     /// The file's bytes.
     func encoded() -> [UInt8] {
@@ -53,6 +55,7 @@ struct DiskBufferRecord: Sendable, Equatable {
         header.putFixed32(Self.crc32(body))
         header.putVarint(6 << 3)
         header.putVarint(UInt64(body.count))
+        if !signal.isEmpty { Self.putString(7, signal, into: &header) }
         var file = ByteSink(capacity: Self.prefixLength + header.count + body.count)
         file.appendBytes(Self.magic)
         file.append(Self.version, attempted ? 1 : 0)
@@ -81,6 +84,7 @@ struct DiskBufferRecord: Sendable, Equatable {
         var bodyCRC: UInt32
         var bodyLength: Int
         var attempted: Bool
+        var signal: String
         /// Where the body starts.
         var bodyOffset: Int
     }
@@ -101,6 +105,7 @@ struct DiskBufferRecord: Sendable, Equatable {
         var contentEncoding = ""
         var crc: UInt32?
         var bodyLength: UInt64?
+        var signal = ""
         while !reader.isAtEnd {
             guard let tag = reader.readTag() else { return nil }
             switch (tag.field, tag.wireType) {
@@ -110,6 +115,7 @@ struct DiskBufferRecord: Sendable, Equatable {
             case (4, 2): contentEncoding = reader.readLengthDelimited().map { String(decoding: $0, as: UTF8.self) } ?? ""
             case (5, 5): crc = reader.readFixed32()
             case (6, 0): bodyLength = reader.readVarint()
+            case (7, 2): signal = reader.readLengthDelimited().map { String(decoding: $0, as: UTF8.self) } ?? ""
             default: guard reader.skip(wireType: tag.wireType) else { return nil }
             }
         }
@@ -118,7 +124,8 @@ struct DiskBufferRecord: Sendable, Equatable {
         else { return nil }
         return Header(
             created: created, spans: Int(spans), contentType: contentType, contentEncoding: contentEncoding,
-            bodyCRC: crc, bodyLength: Int(bodyLength), attempted: attempted, bodyOffset: prefixLength + length)
+            bodyCRC: crc, bodyLength: Int(bodyLength), attempted: attempted, signal: signal,
+            bodyOffset: prefixLength + length)
     }
 
     /// Reads a whole file; nil when its header is not valid, its length is not what the header says, or its body
@@ -129,7 +136,7 @@ struct DiskBufferRecord: Sendable, Equatable {
         guard crc32(body) == header.bodyCRC else { return nil }
         return DiskBufferRecord(
             created: header.created, spans: header.spans, contentType: header.contentType,
-            contentEncoding: header.contentEncoding, body: body, attempted: header.attempted)
+            contentEncoding: header.contentEncoding, body: body, attempted: header.attempted, signal: header.signal)
     }
 
     /// zlib's CRC-32 of `bytes`.

@@ -8,13 +8,14 @@ extension HTTPSpanSender {
     /// repeating it here would hold up the pipeline for the whole outage. A batch the disk cannot take is sent from
     /// memory, with retries, as without a disk buffer.
     func sendThroughDisk(
-        _ request: HTTPTransport.Request, spanCount: Int, buffer: DiskBuffer, context: ExporterContext?
+        _ request: HTTPTransport.Request, spanCount: Int, signal: String, buffer: DiskBuffer, context: ExporterContext?
     ) async -> Outcome {
         let willSend = !buffer.backendUnavailable
         let record = DiskBufferRecord(
             created: WallClock.nanosecondsSinceEpoch(), spans: spanCount,
             contentType: request.headerValue("Content-Type") ?? "",
-            contentEncoding: request.headerValue("Content-Encoding") ?? "", body: request.body, attempted: willSend)
+            contentEncoding: request.headerValue("Content-Encoding") ?? "", body: request.body, attempted: willSend,
+            signal: signal)
         let claim: DiskBuffer.Claim
         switch buffer.write(record) {
         case .failure(let failure):
@@ -58,18 +59,20 @@ extension HTTPSpanSender {
     ///
     /// - Parameters:
     ///   - rescan: list the directory first, for batches other processes left.
-    ///   - template: the request each body is sent with (URL and headers, such as `Authorization`); nil drops the
-    ///     batches with ``DropReason/exportFailed``. Its content type and encoding are replaced by the batch's.
+    ///   - template: the request a batch is sent with, for its signal (URL and headers, such as `Authorization`);
+    ///     nil drops the batch with ``DropReason/exportFailed``. Its content type and encoding are replaced by the
+    ///     batch's.
     ///   - accepted: reads a 2xx answer, as for ``send(_:context:makeRequest:accepted:)``.
     func redeliver(
-        from buffer: DiskBuffer, rescan: Bool, context: ExporterContext, template: () -> HTTPTransport.Request?,
+        from buffer: DiskBuffer, rescan: Bool, context: ExporterContext,
+        template: (_ signal: String) -> HTTPTransport.Request?,
         accepted: (HTTPTransport.Response, Int) -> ExportResult
     ) async -> DiskRedelivery.Pass {
         var sent = 0
         var first = true
         while !Task.isCancelled, let (claim, record) = buffer.claimOldest(rescan: rescan && first) {
             first = false
-            guard var request = template() else {
+            guard var request = template(record.signal) else {
                 buffer.remove(claim)
                 buffer.report(0, .dropped(record.spans, reason: .exportFailed))
                 continue
@@ -112,7 +115,7 @@ extension HTTPSpanSender {
 
     /// Starts the redelivery task of an exporter whose context has a disk buffer; nil without one.
     func startRedelivery(
-        context: ExporterContext, template: @escaping @Sendable () -> HTTPTransport.Request?,
+        context: ExporterContext, template: @escaping @Sendable (_ signal: String) -> HTTPTransport.Request?,
         accepted: @escaping @Sendable (HTTPTransport.Response, Int) -> ExportResult
     ) -> DiskRedelivery? {
         guard let buffer = context.diskBuffer else { return nil }

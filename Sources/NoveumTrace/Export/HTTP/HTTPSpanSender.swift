@@ -103,16 +103,28 @@ public struct HTTPSpanSender: Sendable {
         _ spans: [SpanData], context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPTransport.Request,
         accepted: (HTTPTransport.Response, Int) -> ExportResult
     ) async -> ExportResult {
+        await send(spans, context: context, signal: "", makeRequest: makeRequest, accepted: accepted)
+    }
+
+    /// Delivers `spans` like ``send(_:context:makeRequest:accepted:)``; `signal` names the endpoint in the disk
+    /// buffer's records (empty for spans, `logs` for OTLP log records), so that a stored batch is sent again to
+    /// the endpoint it was meant for.
+    func send(
+        _ spans: [SpanData], context: ExporterContext?, signal: String,
+        makeRequest: ([SpanData]) throws -> HTTPTransport.Request, accepted: (HTTPTransport.Response, Int) -> ExportResult
+    ) async -> ExportResult {
         guard !spans.isEmpty else { return .success }
         var result = ExportResult()
-        await deliver(spans[...], context: context, makeRequest: makeRequest, accepted: accepted, result: &result)
+        await deliver(
+            spans[...], context: context, signal: signal, makeRequest: makeRequest, accepted: accepted, result: &result)
         return result
     }
 
     // MARK: Splitting
 
     private func deliver(
-        _ spans: ArraySlice<SpanData>, context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPTransport.Request,
+        _ spans: ArraySlice<SpanData>, context: ExporterContext?, signal: String,
+        makeRequest: ([SpanData]) throws -> HTTPTransport.Request,
         accepted: (HTTPTransport.Response, Int) -> ExportResult, result: inout ExportResult
     ) async {
         if Task.isCancelled {
@@ -129,7 +141,8 @@ public struct HTTPSpanSender: Sendable {
         }
         if request.body.count > maxBodySize {
             if spans.count > 1 {
-                await split(spans, context: context, makeRequest: makeRequest, accepted: accepted, result: &result)
+                await split(
+                    spans, context: context, signal: signal, makeRequest: makeRequest, accepted: accepted, result: &result)
             } else {
                 warn(
                     context, "too-large-local", "a span is larger than the maximum request body; dropping it",
@@ -140,7 +153,8 @@ public struct HTTPSpanSender: Sendable {
         }
         let outcome: Outcome
         if let buffer = context?.diskBuffer {
-            outcome = await sendThroughDisk(prepare(request), spanCount: spans.count, buffer: buffer, context: context)
+            outcome = await sendThroughDisk(
+                prepare(request), spanCount: spans.count, signal: signal, buffer: buffer, context: context)
         } else {
             outcome = await sendWithRetries(prepare(request), spanCount: spans.count, context: context)
         }
@@ -148,7 +162,8 @@ public struct HTTPSpanSender: Sendable {
         case .delivered(let response):
             result.merge(accepted(response, spans.count))
         case .tooLarge where spans.count > 1:
-            await split(spans, context: context, makeRequest: makeRequest, accepted: accepted, result: &result)
+            await split(
+                spans, context: context, signal: signal, makeRequest: makeRequest, accepted: accepted, result: &result)
         case .tooLarge:
             warn(context, "too-large-remote", "the server refused a single span as too large (413); dropping it", [:])
             result.merge(.dropped(1, reason: .payloadTooLarge))
@@ -162,12 +177,17 @@ public struct HTTPSpanSender: Sendable {
     }
 
     private func split(
-        _ spans: ArraySlice<SpanData>, context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPTransport.Request,
+        _ spans: ArraySlice<SpanData>, context: ExporterContext?, signal: String,
+        makeRequest: ([SpanData]) throws -> HTTPTransport.Request,
         accepted: (HTTPTransport.Response, Int) -> ExportResult, result: inout ExportResult
     ) async {
         let middle = spans.startIndex + spans.count / 2
-        await deliver(spans[..<middle], context: context, makeRequest: makeRequest, accepted: accepted, result: &result)
-        await deliver(spans[middle...], context: context, makeRequest: makeRequest, accepted: accepted, result: &result)
+        await deliver(
+            spans[..<middle], context: context, signal: signal, makeRequest: makeRequest, accepted: accepted,
+            result: &result)
+        await deliver(
+            spans[middle...], context: context, signal: signal, makeRequest: makeRequest, accepted: accepted,
+            result: &result)
     }
 
     /// Compresses the body when enabled, and labels it.

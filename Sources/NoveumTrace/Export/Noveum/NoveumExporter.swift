@@ -79,7 +79,7 @@ public final class NoveumExporter: SpanExporter {
         let url = state.url
         let redelivery = sender.startRedelivery(
             context: context,
-            template: { headers.map { HTTPTransport.Request(method: "POST", url: url, headers: $0) } },
+            template: { _ in headers.map { HTTPTransport.Request(method: "POST", url: url, headers: $0) } },
             accepted: { _, _ in .success })
         self.redelivery.withLock { $0 = redelivery }
     }

@@ -24,6 +24,7 @@ public final class OTLPExporter: SpanExporter {
     private let redelivery = LockedValue<DiskRedelivery?>(nil)
     private let protobufEncoder = OTLPProtobufEncoder()
     private let jsonEncoder = OTLPJSONEncoder()
+    private let logsEncoder = OTLPLogsEncoder()
 
     /// Creates an exporter; settings left nil in `configuration` come from the process environment.
     ///
@@ -68,7 +69,11 @@ public final class OTLPExporter: SpanExporter {
     public func start(_ context: ExporterContext) {
         self.context.withLock { $0 = context }
         let started = sender.startRedelivery(
-            context: context, template: { [weak self] in self?.request(body: []) },
+            context: context,
+            template: { [weak self] signal in
+                guard let self else { return nil }
+                return request(url: signal == "logs" ? settings.logsEndpoint ?? settings.endpoint : settings.endpoint, body: [])
+            },
             accepted: { [weak self] response, count in
                 self?.interpret(response, spanCount: count, logger: context.logger) ?? .success
             })
@@ -85,12 +90,36 @@ public final class OTLPExporter: SpanExporter {
         await redelivery.withLock { $0 }?.stop()
     }
 
+    /// Sends `batch` to ``Settings/endpoint``; late scores (``NoveumClient/score(_:traceID:spanID:)``) among it go
+    /// to ``Settings/logsEndpoint`` as `gen_ai.evaluation.result` log records.
     public func export(_ batch: [SpanData]) async -> ExportResult {
         guard !batch.isEmpty else { return .success }
         let context = self.context.withLock { $0 } ?? Self.standaloneContext
-        return await sender.send(
-            batch, context: context, makeRequest: { spans in request(body: encode(spans, resource: context.resource)) },
+        guard let logsEndpoint = settings.logsEndpoint, batch.contains(where: OTLPLogsEncoder.isLateScore) else {
+            return await sendSpans(batch, context: context)
+        }
+        var result = await sendSpans(batch.filter { !OTLPLogsEncoder.isLateScore($0) }, context: context)
+        let scores = batch.filter(OTLPLogsEncoder.isLateScore)
+        result.merge(
+            await sender.send(
+                scores, context: context, signal: "logs",
+                makeRequest: { scores in request(url: logsEndpoint, body: encodeLogs(scores, resource: context.resource)) },
+                accepted: { response, count in interpret(response, spanCount: count, logger: context.logger) }))
+        return result
+    }
+
+    private func sendSpans(_ spans: [SpanData], context: ExporterContext) async -> ExportResult {
+        await sender.send(
+            spans, context: context, makeRequest: { spans in request(body: encode(spans, resource: context.resource)) },
             accepted: { response, count in interpret(response, spanCount: count, logger: context.logger) })
+    }
+
+    /// The `ExportLogsServiceRequest` body for late scores, in the configured protocol.
+    func encodeLogs(_ scores: [SpanData], resource: Resource) -> [UInt8] {
+        switch settings.protocol {
+        case .httpProtobuf: return logsEncoder.protobuf(scores, resource: resource)
+        case .httpJSON: return logsEncoder.json(scores, resource: resource)
+        }
     }
 
     /// The request body for `batch` in the configured protocol.
@@ -101,15 +130,20 @@ public final class OTLPExporter: SpanExporter {
         }
     }
 
-    /// The request for one encoded batch.
+    /// The request for one encoded batch of spans.
     func request(body: [UInt8]) -> HTTPTransport.Request {
+        request(url: settings.endpoint, body: body)
+    }
+
+    /// The request for one encoded body to `url`.
+    func request(url: String, body: [UInt8]) -> HTTPTransport.Request {
         var headers: [(name: String, value: String)] = [
             (name: "Content-Type", value: settings.protocol.contentType),
             (name: "User-Agent", value: "\(Resource.sdkName)/\(NoveumTrace.version)"),
         ]
         let reserved: Set<String> = ["content-type", "content-length", "content-encoding"]
         headers.append(contentsOf: settings.headers.filter { !reserved.contains($0.name.lowercased()) })
-        return HTTPTransport.Request(method: "POST", url: settings.endpoint, headers: headers, body: body)
+        return HTTPTransport.Request(method: "POST", url: url, headers: headers, body: body)
     }
 
     /// What an OTLP/HTTP answer means for the batch: success, a partial success that rejected some spans, or a

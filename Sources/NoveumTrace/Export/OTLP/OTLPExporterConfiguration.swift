@@ -143,14 +143,34 @@ extension OTLPExporter {
                 timeout = Self.defaultTimeout
             }
 
+            // Late scores go to the logs signal: its own variable, else the traces URL with `/v1/logs` for
+            // `/v1/traces`, else the base endpoint's `/v1/logs`.
+            let logsEndpoint: String?
+            if case let (name, value)? = env.first("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT") {
+                logsEndpoint = try OTLPEnvironment.checkedURL(value, setting: name)
+            } else if endpoint.hasSuffix("/v1/traces") {
+                logsEndpoint = String(endpoint.dropLast("/v1/traces".count)) + "/v1/logs"
+            } else if case let (name, value)? = env.first("OTEL_EXPORTER_OTLP_ENDPOINT") {
+                var base = try OTLPEnvironment.checkedURL(value, setting: name)
+                while base.hasSuffix("/") { base.removeLast() }
+                logsEndpoint = base + "/v1/logs"
+            } else {
+                logsEndpoint = nil
+            }
+
             return Settings(
-                endpoint: endpoint, protocol: proto, headers: headers, compression: compression, timeout: timeout)
+                endpoint: endpoint, logsEndpoint: logsEndpoint, protocol: proto, headers: headers,
+                compression: compression, timeout: timeout)
         }
     }
 
     /// A configuration with every value decided.
     public struct Settings: Sendable, CustomStringConvertible {
         public let endpoint: String
+        /// Where late scores go as `gen_ai.evaluation.result` log records (OTLP/HTTP `/v1/logs`):
+        /// `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, else ``endpoint`` with `/v1/logs` for `/v1/traces`, else the base
+        /// endpoint's `/v1/logs`; nil sends them as spans to ``endpoint``.
+        public let logsEndpoint: String?
         public let `protocol`: OTLPProtocol
         /// Request headers in order; their values are kept out of ``description``.
         public let headers: [(name: String, value: String)]
