@@ -38,21 +38,9 @@ struct OTLPLogsEncoder: Sendable {
     /// The serialized `ExportLogsServiceRequest` for the late scores among `spans`.
     func protobuf(_ spans: [SpanData], resource: Resource) -> [UInt8] {
         pool.withSink(capacity: 256 + spans.count * 256) { sink in
-            // ExportLogsServiceRequest.resource_logs = 1
-            sink.message(0x0A, reserve: 3) { sink in
-                // ResourceLogs.resource = 1
-                sink.message(0x0A, reserve: 2) { sink in
-                    for attribute in resource.attributes { sink.keyValue(0x0A, attribute.key, attribute.value) }
-                }
-                // ResourceLogs.scope_logs = 2
-                sink.message(0x12, reserve: 3) { sink in
-                    sink.message(0x0A, reserve: 1) { sink in
-                        sink.string(0x0A, scope.name)
-                        sink.string(0x12, scope.version)
-                    }
-                    // ScopeLogs.log_records = 2
-                    for span in spans { sink.logRecord(Record(span)) }
-                }
+            // ScopeLogs.log_records = 2
+            sink.otlpEnvelope(resource: resource, scope: scope) { sink in
+                for span in spans { sink.logRecord(Record(span)) }
             }
             return sink.bytes()
         }

@@ -31,28 +31,33 @@ public struct OTLPProtobufEncoder: Sendable {
     }
 
     func encode(_ spans: [SpanData], resource: Resource, into sink: inout ByteSink) {
-        // ExportTraceServiceRequest.resource_spans = 1
-        sink.message(0x0A, reserve: 3) { sink in
-            // ResourceSpans.resource = 1
-            sink.message(0x0A, reserve: 2) { sink in
-                // Resource.attributes = 1
-                for attribute in resource.attributes { sink.keyValue(0x0A, attribute.key, attribute.value) }
-            }
-            // ResourceSpans.scope_spans = 2
-            sink.message(0x12, reserve: 3) { sink in
-                // ScopeSpans.scope = 1: name = 1, version = 2
-                sink.message(0x0A, reserve: 1) { sink in
-                    sink.string(0x0A, scope.name)
-                    sink.string(0x12, scope.version)
-                }
-                // ScopeSpans.spans = 2
-                for index in spans.indices { sink.span(spans[index]) }
-            }
+        // ScopeSpans.spans = 2
+        sink.otlpEnvelope(resource: resource, scope: scope) { sink in
+            for index in spans.indices { sink.span(spans[index]) }
         }
     }
 }
 
 extension ByteSink {
+    /// The envelope OTLP's export requests share, with the same field numbers for every signal:
+    /// `Export…ServiceRequest.resource_… = 1` holding `resource = 1` (its attributes = 1) and `scope_… = 2`, which
+    /// holds `scope = 1` (name = 1, version = 2) and then what `items` writes (spans or log records, field 2).
+    @inline(__always)
+    mutating func otlpEnvelope(resource: Resource, scope: OTLPScope, _ items: (inout ByteSink) -> Void) {
+        message(0x0A, reserve: 3) { sink in
+            sink.message(0x0A, reserve: 2) { sink in
+                for attribute in resource.attributes { sink.keyValue(0x0A, attribute.key, attribute.value) }
+            }
+            sink.message(0x12, reserve: 3) { sink in
+                sink.message(0x0A, reserve: 1) { sink in
+                    sink.string(0x0A, scope.name)
+                    sink.string(0x12, scope.version)
+                }
+                items(&sink)
+            }
+        }
+    }
+
     /// Writes a length-delimited field whose content `body` writes, reserving `reserve` bytes for the length
     /// and moving the content if the length needs another size.
     @inline(__always)
