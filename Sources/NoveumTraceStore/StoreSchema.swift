@@ -11,6 +11,8 @@ import GRDB
 ///   flood, a large spool) several times cheaper; nothing queries attributes by key.
 /// - `events`: span events, their attributes as typed JSON.
 /// - `spool_state`: how far each spool file has been ingested.
+/// - `scores` (version 3): each `gen_ai.evaluation.result` event (a score, see `Score`), on the span it evaluates,
+///   with its name, value, label, explanation, source and type, for `list --score` and `stats`.
 /// - `resources` (version 2): each distinct resource (`service.name`, `telemetry.sdk.*`, ...) once, as typed JSON;
 ///   spans point at theirs with `resource_id` and repeat its `service.name` in `service`.
 ///
@@ -22,7 +24,7 @@ import GRDB
 /// processes open a new store at once exactly one creates the tables and the others see them.
 enum StoreSchema {
     /// The schema version this code writes.
-    static let version = 2
+    static let version = 3
 
     static func migrate(_ db: Database) throws {
         let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
@@ -131,6 +133,32 @@ enum StoreSchema {
                     ALTER TABLE spans ADD COLUMN operation TEXT;
                     ALTER TABLE traces ADD COLUMN services TEXT;
                     ALTER TABLE spans ADD COLUMN attributes TEXT;
+                    """)
+        }
+        if current < 3 {
+            // Version 3: scores. Every `gen_ai.evaluation.result` event, on the span it evaluates: the span that
+            // carries it, or for a late score (an evaluation span) that span's parent. Scores stored before
+            // version 3 are in `events` only; they are not copied here.
+            try db.execute(
+                sql: """
+                    CREATE TABLE scores (
+                      trace_id TEXT NOT NULL,
+                      span_id TEXT,
+                      source_span_id TEXT NOT NULL,
+                      position INTEGER NOT NULL,
+                      name TEXT NOT NULL,
+                      value REAL,
+                      label TEXT,
+                      explanation TEXT,
+                      source TEXT,
+                      type TEXT,
+                      response_id TEXT,
+                      time_ns INTEGER NOT NULL,
+                      late INTEGER NOT NULL,
+                      PRIMARY KEY (trace_id, source_span_id, position)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX scores_name ON scores(name, value);
+                    CREATE INDEX scores_span ON scores(trace_id, span_id);
                     """)
         }
         try db.execute(sql: "PRAGMA user_version = \(version)")

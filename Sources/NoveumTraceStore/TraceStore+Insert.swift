@@ -30,6 +30,12 @@ extension TraceStore {
         let clearEvents = try db.cachedStatement(sql: "DELETE FROM events WHERE trace_id = ? AND span_id = ?")
         let eventStatement = try db.cachedStatement(
             sql: "INSERT INTO events (trace_id, span_id, position, name, time_ns, attributes) VALUES (?, ?, ?, ?, ?, ?)")
+        let clearScores = try db.cachedStatement(sql: "DELETE FROM scores WHERE trace_id = ? AND source_span_id = ?")
+        let scoreStatement = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO scores (trace_id, span_id, source_span_id, position, name, value, label,
+                  explanation, source, type, response_id, time_ns, late) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         let findResource = try db.cachedStatement(sql: "SELECT id FROM resources WHERE attributes = ?")
         let addResource = try db.cachedStatement(sql: "INSERT INTO resources (attributes) VALUES (?)")
         // Most batches carry one resource: encode and look it up once per distinct resource.
@@ -108,12 +114,25 @@ extension TraceStore {
                 try replaceRow.run()
                 try clearAttributes.execute(arguments: [traceID, spanID])
                 try clearEvents.execute(arguments: [traceID, spanID])
+                try clearScores.execute(arguments: [traceID, spanID])
             }
             for (position, event) in span.events.enumerated() {
                 try eventStatement.execute(arguments: [
                     traceID, spanID, position, event.name, Int64(clamping: event.timeNanos),
                     LocalSpanLineEncoder.encodeAttributes(event.attributes),
                 ])
+                if event.name == Score.eventName {
+                    let late = span.attributes["noveum.evaluation.late"] == .bool(true)
+                    let attributes = event.attributes
+                    try scoreStatement.execute(arguments: [
+                        traceID, late ? span.parentSpanID?.description : spanID, spanID, position,
+                        attributes["gen_ai.evaluation.name"]?.stringValue ?? "", attributes["gen_ai.evaluation.score.value"]?.doubleValue,
+                        attributes["gen_ai.evaluation.score.label"]?.stringValue,
+                        attributes["gen_ai.evaluation.explanation"]?.stringValue,
+                        attributes["noveum.score.source"]?.stringValue, attributes["noveum.score.type"]?.stringValue,
+                        attributes["gen_ai.response.id"]?.stringValue, Int64(clamping: event.timeNanos), late,
+                    ])
+                }
             }
             touched[traceID] = record
         }

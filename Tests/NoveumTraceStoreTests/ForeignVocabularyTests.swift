@@ -105,7 +105,7 @@ struct StoreUpgradeTests {
         try queue.writeWithoutTransaction { db in
             try db.execute(
                 sql: """
-                    DROP TABLE resources;
+                    DROP TABLE resources; DROP TABLE scores;
                     ALTER TABLE spans DROP COLUMN service; ALTER TABLE spans DROP COLUMN resource_id;
                     ALTER TABLE spans DROP COLUMN provider; ALTER TABLE spans DROP COLUMN operation;
                     ALTER TABLE traces DROP COLUMN services; ALTER TABLE spans DROP COLUMN attributes;
@@ -125,6 +125,6 @@ struct StoreUpgradeTests {
         try store.insert([record(span(trace: 9, id: 2, parent: 1, name: "new child", start: 2, duration: 1))])
         let updated = try store.trace(id)
         #expect(updated.summary.services == ["svc"] && updated.summary.name == "old root" && updated.spans.count == 2)
-        #expect(try store.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 2)
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 3)
     }
 }

@@ -1,0 +1,87 @@
+import GRDB
+import NoveumTrace
+
+/// One score the store holds (a `gen_ai.evaluation.result` event; see `Score`), on the span it evaluates.
+public struct StoredScore: Sendable, Hashable, Codable {
+    public var traceID: String
+    /// The evaluated span; nil when a whole trace was scored.
+    public var spanID: String?
+    public var name: String
+    public var value: Double?
+    public var label: String?
+    public var explanation: String?
+    /// `human`, `llm_judge`, `rule`, or another source.
+    public var source: String?
+    /// `numeric`, `boolean` or `categorical`.
+    public var type: String?
+    public var responseID: String?
+    public var timeNanos: Int64
+    /// Recorded after the span ended, by its ids.
+    public var late: Bool
+}
+
+/// Scores of one name over one group of evaluated spans (a model, or an operation).
+public struct ScoreSummary: Sendable, Hashable, Codable {
+    /// The score's name.
+    public var name: String
+    /// The model or operation of the evaluated spans; nil for spans without one.
+    public var group: String?
+    public var count: Int
+    /// The mean of the numeric values (booleans count 1 and 0, so this is their pass rate); nil when none has a
+    /// value.
+    public var average: Double?
+    /// Boolean scores that passed, out of ``booleans``.
+    public var passed: Int
+    public var booleans: Int
+}
+
+extension TraceStore {
+    /// The scores on the spans of the trace `idOrPrefix` names, oldest first.
+    public func scores(trace idOrPrefix: String) throws -> [StoredScore] {
+        let traceID = try resolveTraceID(idOrPrefix)
+        return try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT trace_id, span_id, name, value, label, explanation, source, type, response_id, time_ns, late
+                    FROM scores WHERE trace_id = ? ORDER BY time_ns, source_span_id, position
+                    """, arguments: [traceID]
+            ).map(Self.score)
+        }
+    }
+
+    /// What each score says per model (`by: .model`) or per operation (`by: .operation`) of the spans it
+    /// evaluates: count, average value and pass rate.
+    public func scoreSummaries(by grouping: ScoreGrouping) throws -> [ScoreSummary] {
+        let column = grouping == .model ? "s.model" : "s.operation"
+        return try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.name, \(column) AS grp, COUNT(*), AVG(c.value),
+                      SUM(CASE WHEN c.type = 'boolean' AND c.value = 1 THEN 1 ELSE 0 END),
+                      SUM(CASE WHEN c.type = 'boolean' THEN 1 ELSE 0 END)
+                    FROM scores c LEFT JOIN spans s ON s.trace_id = c.trace_id AND s.span_id = c.span_id
+                    GROUP BY c.name, grp ORDER BY c.name, grp
+                    """
+            ).map { row in
+                ScoreSummary(
+                    name: row[0], group: row[1], count: row[2], average: row[3], passed: row[4] ?? 0, booleans: row[5] ?? 0)
+            }
+        }
+    }
+
+    private static func score(_ row: Row) -> StoredScore {
+        StoredScore(
+            traceID: row[0], spanID: row[1], name: row[2], value: row[3], label: row[4], explanation: row[5],
+            source: row[6], type: row[7], responseID: row[8], timeNanos: row[9], late: row[10])
+    }
+}
+
+/// How ``TraceStore/scoreSummaries(by:)`` groups scores.
+public enum ScoreGrouping: String, Sendable, CaseIterable {
+    /// By the evaluated span's model.
+    case model
+    /// By the evaluated span's operation (`chat`, `embeddings`, `tool`, ...).
+    case operation
+}
