@@ -32,4 +32,8 @@ public struct StatsReport: Sendable, Hashable, Codable {
     public var byModel: [Group]
     /// Groups by span name, most calls first.
     public var byOperation: [Group]
+    /// Scores by name and the evaluated spans' model: count, average, pass rate.
+    public var scoresByModel: [ScoreSummary] = []
+    /// Scores by name and the evaluated spans' name (their operation).
+    public var scoresByOperation: [ScoreSummary] = []
 }

@@ -33,6 +33,11 @@ extension TraceStore {
             conditions.append("session_id = ?")
             arguments += [session]
         }
+        if let score = query.score {
+            let (condition, values) = score.sql
+            conditions.append(condition)
+            arguments += values
+        }
         if let search = query.search, !search.isEmpty {
             let pattern = "%" + Self.likeEscaped(search) + "%"
             conditions.append(

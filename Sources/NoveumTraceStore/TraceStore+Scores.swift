@@ -24,7 +24,7 @@ public struct StoredScore: Sendable, Hashable, Codable {
 public struct ScoreSummary: Sendable, Hashable, Codable {
     /// The score's name.
     public var name: String
-    /// The model or operation of the evaluated spans; nil for spans without one.
+    /// The model, or the name, of the evaluated spans; nil for spans without one (or not in the store).
     public var group: String?
     public var count: Int
     /// The mean of the numeric values (booleans count 1 and 0, so this is their pass rate); nil when none has a
@@ -52,22 +52,27 @@ extension TraceStore {
 
     /// What each score says per model (`by: .model`) or per operation (`by: .operation`) of the spans it
     /// evaluates: count, average value and pass rate.
-    public func scoreSummaries(by grouping: ScoreGrouping) throws -> [ScoreSummary] {
-        let column = grouping == .model ? "s.model" : "s.operation"
-        return try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.name, \(column) AS grp, COUNT(*), AVG(c.value),
-                      SUM(CASE WHEN c.type = 'boolean' AND c.value = 1 THEN 1 ELSE 0 END),
-                      SUM(CASE WHEN c.type = 'boolean' THEN 1 ELSE 0 END)
-                    FROM scores c LEFT JOIN spans s ON s.trace_id = c.trace_id AND s.span_id = c.span_id
-                    GROUP BY c.name, grp ORDER BY c.name, grp
-                    """
-            ).map { row in
-                ScoreSummary(
-                    name: row[0], group: row[1], count: row[2], average: row[3], passed: row[4] ?? 0, booleans: row[5] ?? 0)
-            }
+    /// The operation is the evaluated span's name, as in ``stats(sinceNanos:limit:)``. With `sinceNanos`, only
+    /// scores given at or after it.
+    public func scoreSummaries(by grouping: ScoreGrouping, sinceNanos: Int64? = nil) throws -> [ScoreSummary] {
+        try read { db in
+            try Self.scoreSummaries(column: grouping == .model ? "s.model" : "s.name", since: sinceNanos, db: db)
+        }
+    }
+
+    static func scoreSummaries(column: String, since: Int64?, db: Database) throws -> [ScoreSummary] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.name, \(column) AS grp, COUNT(*), AVG(c.value),
+                  SUM(CASE WHEN c.type = 'boolean' AND c.value = 1 THEN 1 ELSE 0 END),
+                  SUM(CASE WHEN c.type = 'boolean' THEN 1 ELSE 0 END)
+                FROM scores c LEFT JOIN spans s ON s.trace_id = c.trace_id AND s.span_id = c.span_id
+                WHERE c.time_ns >= ? GROUP BY c.name, grp ORDER BY c.name, grp
+                """, arguments: [since ?? Int64.min]
+        ).map { row in
+            ScoreSummary(
+                name: row[0], group: row[1], count: row[2], average: row[3], passed: row[4] ?? 0, booleans: row[5] ?? 0)
         }
     }
 
@@ -82,6 +87,6 @@ extension TraceStore {
 public enum ScoreGrouping: String, Sendable, CaseIterable {
     /// By the evaluated span's model.
     case model
-    /// By the evaluated span's operation (`chat`, `embeddings`, `tool`, ...).
+    /// By the evaluated span's name (its operation, as `stats` groups spans).
     case operation
 }

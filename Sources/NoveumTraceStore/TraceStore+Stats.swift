@@ -15,7 +15,9 @@ extension TraceStore {
             return StatsReport(
                 traceCount: traceCount, sinceNanos: sinceNanos,
                 byModel: try Self.groups(column: "model", since: sinceNanos, limit: limit, db: db),
-                byOperation: try Self.groups(column: "name", since: sinceNanos, limit: limit, db: db))
+                byOperation: try Self.groups(column: "name", since: sinceNanos, limit: limit, db: db),
+                scoresByModel: try Self.scoreSummaries(column: "s.model", since: sinceNanos, db: db),
+                scoresByOperation: try Self.scoreSummaries(column: "s.name", since: sinceNanos, db: db))
         }
     }
 

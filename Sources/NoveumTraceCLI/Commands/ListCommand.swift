@@ -12,6 +12,8 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: "Only traces whose name contains this text.") var name: String?
     @Option(help: "Only traces that called this model.") var model: String?
     @Option(help: "Only traces of this session id.") var session: String?
+    @Option(help: "Only traces with a matching score: relevance<0.5, relevance>=0.8, thumbs_up=fail.")
+    var score: String?
     @Option(help: "Order: newest, oldest, slowest, cost, tokens.") var sort: String = "newest"
     @Option(help: "Traces per page.") var limit: Int = 20
     @Option(help: "Page number, from 1.") var page: Int = 1
@@ -25,9 +27,15 @@ struct ListCommand: AsyncParsableCommand {
         guard limit > 0, page > 0 else { throw CLIError("--limit and --page must be positive") }
         let (offset, overflow) = (page - 1).multipliedReportingOverflow(by: limit)
         guard !overflow else { throw CLIError("--page \(page) with --limit \(limit) is beyond any store") }
+        let scoreFilter = try score.map { text in
+            guard let filter = ScoreFilter(parsing: text) else {
+                throw CLIError("--score must be NAME<N, NAME<=N, NAME>N, NAME>=N, NAME=N or NAME=LABEL, got \"\(text)\"")
+            }
+            return filter
+        }
         let query = TraceQuery(
             sinceNanos: try since.map { try TimeSpec.nanos($0) }, status: status, name: name, model: model,
-            session: session, sort: order, limit: limit, offset: offset)
+            session: session, score: scoreFilter, sort: order, limit: limit, offset: offset)
         let result = try store.openStore().traces(query)
         if json {
             terminal.line(try Format.json(result))

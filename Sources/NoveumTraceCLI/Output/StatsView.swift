@@ -1,3 +1,4 @@
+import Foundation
 import NoveumTraceStore
 
 /// The tables `stats` prints.
@@ -8,6 +9,26 @@ enum StatsView {
         out += "\n"
         out += table("BY MODEL", report.byModel, terminal)
         out += table("BY OPERATION", report.byOperation, terminal)
+        if !report.scoresByModel.isEmpty {
+            out += scores("SCORES BY MODEL", report.scoresByModel, terminal)
+            out += scores("SCORES BY OPERATION", report.scoresByOperation, terminal)
+        }
+        return out
+    }
+
+    /// Each score's count, average and pass rate per group.
+    private static func scores(_ title: String, _ summaries: [ScoreSummary], _ terminal: Terminal) -> String {
+        var out = "\n" + terminal.styled(title, .bold) + "\n"
+        out += terminal.styled(
+            "  " + Format.cell("SCORE", 22) + Format.cell("", 30) + Format.cell("COUNT", 8, right: true)
+                + Format.cell("AVERAGE", 10, right: true) + Format.cell("PASS RATE", 11, right: true), .dim) + "\n"
+        for summary in summaries {
+            let average = summary.average.map { String(format: "%.3f", $0) } ?? "-"
+            let passRate = summary.booleans > 0 ? Format.percent(Double(summary.passed) / Double(summary.booleans)) : "-"
+            out += "  " + Format.cell(summary.name, 22) + Format.cell(summary.group ?? "(none)", 30)
+                + Format.cell(String(summary.count), 8, right: true) + Format.cell(average, 10, right: true)
+                + Format.cell(passRate, 11, right: true) + "\n"
+        }
         return out
     }
 

@@ -1,0 +1,41 @@
+import Foundation
+import NoveumTrace
+import NoveumTraceStore
+import Testing
+
+/// `list --score` and the score tables of `stats`, over a store holding scores written by a client.
+@Suite("Scores in the command")
+struct ScoreCommandTests {
+    @Test("list --score filters by value or label; stats prints averages and pass rates per model and operation")
+    func listAndStats() async throws {
+        let folder = try temporaryFolder()
+        let directory = LocalTraceDirectory(path: folder)
+        let client = try NoveumClient(
+            project: "scores", config: Configuration(exporters: [LocalSpoolExporter(directory: directory)]))
+        var ids: [String] = []
+        for (relevance, liked) in [(0.2, false), (0.9, true), (0.7, true)] {
+            let span = client.startSpan(name: "chat gpt-4o", attributes: ["gen_ai.request.model": "gpt-4o"])
+            span.score(.number("relevance", relevance, source: .llmJudge))
+            client.finishSpan(span)
+            // The thumbs arrive later, by ids.
+            client.score(.boolean("thumbs_up", liked, source: .human), traceID: span.traceID, spanID: span.spanID)
+            ids.append(span.traceID.description)
+        }
+        await client.shutdown()
+
+        let low = try await run(["list", "--dir", folder, "--score", "relevance<0.5", "--json"])
+        #expect(low.contains(ids[0]) && !low.contains(ids[1]) && !low.contains(ids[2]))
+        let disliked = try await run(["list", "--dir", folder, "--score", "thumbs_up=fail", "--json"])
+        #expect(disliked.contains(ids[0]) && !disliked.contains(ids[1]))
+        await #expect(throws: (any Error).self) { try await run(["list", "--dir", folder, "--score", "relevance<"]) }
+
+        let stats = try await run(["stats", "--dir", folder])
+        #expect(stats.contains("SCORES BY MODEL"))
+        let relevanceRow = try #require(stats.split(separator: "\n").first { $0.contains("relevance") && $0.contains("gpt-4o") })
+        #expect(relevanceRow.contains("0.600"))
+        let thumbsRow = try #require(stats.split(separator: "\n").first { $0.contains("thumbs_up") && $0.contains("gpt-4o") })
+        #expect(thumbsRow.contains("66.7%"))
+        let json = try await run(["stats", "--dir", folder, "--json"])
+        #expect(json.contains("\"scores_by_model\"") && json.contains("\"pass"))
+    }
+}
