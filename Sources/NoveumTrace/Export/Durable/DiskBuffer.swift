@@ -92,7 +92,8 @@ final class DiskBuffer: Sendable {
     /// This exporter's subdirectory.
     let path: String
     private let logger: Logger
-    private let state = Mutex(State())
+    // A pthread-based lock, as elsewhere in the core: the thread sanitizer cannot see `Mutex`'s futex on Linux.
+    private let state = LockedValue(State())
     private let warnings = WarnOnce()
     /// Reports spans delivered or dropped outside a pipeline export (sent from disk, evicted, expired) to the
     /// pipeline's counts.
