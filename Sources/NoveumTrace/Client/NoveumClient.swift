@@ -120,7 +120,7 @@ public final class NoveumClient: Sendable {
         for pipeline in pipelines {
             let context = ExporterContext(
                 settings: settings, resource: resource, logger: configuration.logger, diskBuffer: pipeline.diskBuffer,
-                retryCounter: { [pipeline] in pipeline.retries.add($0, ordering: .relaxed) })
+                retryCounter: { [retries = pipeline.retries] in retries.value.add($0, ordering: .relaxed) })
             pipeline.exporter.start(context)
             pipeline.start()
         }

@@ -90,8 +90,13 @@ final class ExportPipeline: Sendable {
     private let wake = WakeSignal()
     /// Where exported records go back for reuse.
     private let recordPool: SpanRecordPool?
-    /// Retries reported by the exporter.
-    let retries = Atomic<Int>(0)
+    /// Retries reported by the exporter: in an object of its own, so that the exporter's context can count into it
+    /// without holding the pipeline (which holds the exporter: a cycle that kept every client alive).
+    let retries = RetryCount()
+
+    final class RetryCount: Sendable {
+        let value = Atomic<Int>(0)
+    }
     /// The exporter's disk buffer, if it has one.
     let diskBuffer: DiskBuffer?
 
@@ -475,7 +480,7 @@ final class ExportPipeline: Sendable {
                 exported: state.exported, dropped: state.dropped.filter { $0.key != .shutdown || $0.value > 0 },
                 buffered: Int(clamping: state.enqueued &- state.processed &- state.finishedAheadSpans),
                 batches: state.batches,
-                failedBatches: state.failedBatches, retries: retries.load(ordering: .relaxed),
+                failedBatches: state.failedBatches, retries: retries.value.load(ordering: .relaxed),
                 lastExportDuration: state.lastExportDuration, truncatedValues: state.truncatedValues,
                 diskBuffer: disk)
         }
