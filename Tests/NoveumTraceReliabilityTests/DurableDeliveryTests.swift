@@ -228,8 +228,9 @@ struct DurableDeliveryTests {
         let refused = try RefusedPort()
         let client = try Self.client(kind, port: refused.port, directory: directory)
         Self.produce(client, 0..<300)
+        // Flush counts what it saw fail: a batch the schedule delay sent to disk before the call is not among them.
         let undelivered = await client.flush()
-        #expect(undelivered == 300)
+        #expect(undelivered > 0 && undelivered <= 300)
         var stats = try #require(client.stats.exporters.first)
         let disk = try #require(stats.diskBuffer)
         #expect(stats.exported == 0 && stats.dropped.isEmpty && disk.spans == 300)
