@@ -39,3 +39,43 @@ struct ScoreCommandTests {
         #expect(json.contains("\"scores_by_model\"") && json.contains("\"pass"))
     }
 }
+
+@Suite("Feedback from another process")
+struct CrossProcessScoreTests {
+    @Test(
+        "process A traces and prints its ids; process B (noveum-trace score) scores the span; the store shows it on A's span",
+        .enabled(if: commandBinary != nil, "needs the noveum-trace executable (swift build --build-tests builds it)"))
+    func feedbackFromAnotherProcess() async throws {
+        let folder = try temporaryFolder()
+        func launch(_ arguments: [String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: commandBinary!)
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            return String(decoding: data, as: UTF8.self)
+        }
+        // Process A: a traced workflow, through the spool; its trace ids come back as JSON.
+        let demo = try launch(["demo", "--dir", folder, "--runs", "1", "--via-spool", "--no-latency", "--offline", "--json"])
+        let store = try TraceStore(directory: LocalTraceDirectory(path: folder))
+        try store.ingestSpool()
+        let trace = try #require(try store.traces(TraceQuery(limit: 1)).traces.first)
+        #expect(demo.contains(trace.traceID))
+        let target = try #require(try store.trace(trace.traceID).spans.first { $0.parentSpanID != nil })
+        // Process B: only the ids.
+        let said = try launch([
+            "score", "00-\(trace.traceID)-\(target.spanID)-01", "--dir", folder, "--name", "thumbs_up", "--fail",
+            "--explanation", "wrong city",
+        ])
+        #expect(said.contains("scored \(trace.traceID) span \(target.spanID)"))
+        try store.ingestSpool()
+        let scores = try store.scores(trace: trace.traceID)
+        #expect(scores.count == 1)
+        #expect(scores.first?.spanID == target.spanID && scores.first?.label == "fail" && scores.first?.late == true)
+        #expect(scores.first?.source == "human" && scores.first?.explanation == "wrong city")
+    }
+}

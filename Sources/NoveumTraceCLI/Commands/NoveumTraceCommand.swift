@@ -13,7 +13,7 @@ public struct NoveumTraceCommand: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, ListCommand.self, ShowCommand.self, TailCommand.self, StatsCommand.self,
-            ExportCommand.self, PruneCommand.self, ServeCommand.self, CollectCommand.self,
+            ExportCommand.self, PruneCommand.self, ServeCommand.self, CollectCommand.self, ScoreCommand.self,
         ])
 
     /// Creates the command (ArgumentParser fills it from the command line).
