@@ -80,6 +80,11 @@ final class DiskBuffer: Sendable {
             }
         }
 
+        /// The oldest batch this process is not sending, other than those in `skipped`.
+        func oldestIdle(skipping skipped: Set<String>) -> String? {
+            order.first { name in entries[name].map { !$0.inFlight } == true && !skipped.contains(name) }
+        }
+
         mutating func remove(_ name: String) {
             guard let entry = entries.removeValue(forKey: name) else { return }
             bytes -= entry.bytes
@@ -221,9 +226,7 @@ final class DiskBuffer: Sendable {
         if rescan { scan() } else { scanIfNeeded() }
         var skipped: Set<String> = []
         while true {
-            let candidate = state.withLock { state -> String? in
-                state.order.first { name in state.entries[name].map { !$0.inFlight } == true && !skipped.contains(name) }
-            }
+            let candidate = state.withLock { $0.oldestIdle(skipping: skipped) }
             guard let name = candidate else { return nil }
             switch lockAndRead(name) {
             case .claimed(let claim, let record):
@@ -285,10 +288,7 @@ final class DiskBuffer: Sendable {
         var skipped: Set<String> = []
         while true {
             let candidate = state.withLock { state -> String? in
-                guard state.bytes > configuration.maxBytes else { return nil }
-                return state.order.first { name in
-                    state.entries[name].map { !$0.inFlight } == true && !skipped.contains(name)
-                }
+                state.bytes > configuration.maxBytes ? state.oldestIdle(skipping: skipped) : nil
             }
             guard let name = candidate else { break }
             let descriptor = posixOpen(path + "/" + name, O_RDWR | O_CLOEXEC)
