@@ -114,15 +114,17 @@ struct ConcurrentExportTests {
         let client = try client(exporter, maxConcurrentExports: 2)
         for i in 0..<10 { client.startSpan(name: "first\(i)").end() }
         await exporter.waitForCalls(1)
-        let flushed = Task { await client.flush() }
         for i in 0..<10 { client.startSpan(name: "second\(i)").end() }
         await exporter.waitForCalls(2)
+        // The flush starts once both full batches are out: started earlier, it would let the pipeline send the
+        // second batch's first spans as a partial batch, and the test would depend on timing.
+        let flushed = Task { await client.flush() }
         let calls = exporter.calls
         let secondCall = try #require(calls.firstIndex { $0.first == "second0" })
         exporter.release(secondCall)
         await client.pipelines[0].waitForProgress(batches: 1)
         // The later batch is delivered, but the earlier one is still in flight: flush waits on the spans processed
-        // in queue order, which do not move yet, so a flush covering only the first batch cannot return.
+        // in queue order, which do not move yet, so the flush cannot return.
         let during = client.stats
         #expect(during.spansExported == 10)
         #expect(during.spansBuffered == 10)
