@@ -57,7 +57,10 @@ extension TraceStore {
                 sql: "SELECT \(TraceSummary.columns) FROM traces\(whereClause) ORDER BY \(query.sort.orderBy) "
                     + "LIMIT ? OFFSET ?",
                 arguments: pageArguments)
-            return TracePage(traces: rows.map(TraceSummary.init(row:)), total: total, offset: offset, limit: limit)
+            var traces = rows.map(TraceSummary.init(row:))
+            let scores = try Self.scores(traceIDs: traces.map(\.traceID), db: db)
+            for index in traces.indices { traces[index].scores = scores[traces[index].traceID] ?? [] }
+            return TracePage(traces: traces, total: total, offset: offset, limit: limit)
         }
     }
 
@@ -140,7 +143,9 @@ extension TraceStore {
                     attributes: (span[22] as String?).map(StoredSpan.attributes(json:)) ?? attributes[spanID] ?? [],
                     events: events[spanID] ?? [], links: StoredSpan.links(span[21]))
             }
-            return StoredTrace(summary: TraceSummary(row: row), spans: spans)
+            var summary = TraceSummary(row: row)
+            summary.scores = try Self.scores(traceIDs: [traceID], db: db)[traceID] ?? []
+            return StoredTrace(summary: summary, spans: spans)
         }
     }
 

@@ -39,15 +39,29 @@ extension TraceStore {
     /// The scores on the spans of the trace `idOrPrefix` names, oldest first.
     public func scores(trace idOrPrefix: String) throws -> [StoredScore] {
         let traceID = try resolveTraceID(idOrPrefix)
-        return try read { db in
-            try Row.fetchAll(
+        return try read { db in try Self.scores(traceIDs: [traceID], db: db)[traceID] ?? [] }
+    }
+
+    /// The scores of each of `traceIDs`, oldest first.
+    static func scores(traceIDs: [String], db: Database) throws -> [String: [StoredScore]] {
+        guard !traceIDs.isEmpty else { return [:] }
+        var byTrace: [String: [StoredScore]] = [:]
+        // SQLite takes at most 32,766 arguments in one statement: pages of the list go in slices.
+        for start in stride(from: 0, to: traceIDs.count, by: 500) {
+            let slice = Array(traceIDs[start..<min(traceIDs.count, start + 500)])
+            let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
+            for row in try Row.fetchAll(
                 db,
                 sql: """
                     SELECT trace_id, span_id, name, value, label, explanation, source, type, response_id, time_ns, late
-                    FROM scores WHERE trace_id = ? ORDER BY time_ns, source_span_id, position
-                    """, arguments: [traceID]
-            ).map(Self.score)
+                    FROM scores WHERE trace_id IN (\(marks)) ORDER BY time_ns, source_span_id, position
+                    """, arguments: StatementArguments(slice))
+            {
+                let score = Self.score(row)
+                byTrace[score.traceID, default: []].append(score)
+            }
         }
+        return byTrace
     }
 
     /// What each score says per model (`by: .model`) or per operation (`by: .operation`) of the spans it

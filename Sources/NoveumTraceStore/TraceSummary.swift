@@ -42,6 +42,9 @@ public struct TraceSummary: Sendable, Hashable, Codable {
     public var services: [String]
     /// Grows with every update of the trace: `tail` follows it.
     public var sequence: Int64
+    /// The scores given to the trace's spans, oldest first (filled by ``TraceStore/traces(_:)`` and
+    /// ``TraceStore/trace(_:)``; empty in `tail`'s rows).
+    public var scores: [StoredScore] = []
 
     static let columns = """
         trace_id, name, start_ns, end_ns, duration_ns, status, error_count, span_count, model, models, input_tokens,

@@ -37,6 +37,49 @@ struct ScoreCommandTests {
         #expect(thumbsRow.contains("66.7%"))
         let json = try await run(["stats", "--dir", folder, "--json"])
         #expect(json.contains("\"scores_by_model\"") && json.contains("\"pass"))
+
+        // `list` shows each trace's latest score of each name; `show` puts each score under the span it evaluates.
+        let list = try await run(["list", "--dir", folder])
+        let firstRow = try #require(list.split(separator: "\n").first { $0.hasPrefix(ids[0].prefix(12)) })
+        #expect(firstRow.hasSuffix("relevance 0.2, thumbs_up fail"))
+        let shown = try await run(["show", ids[0], "--dir", folder]).split(separator: "\n").map(String.init)
+        let spanLine = try #require(shown.firstIndex { $0.hasPrefix("chat gpt-4o") })
+        #expect(shown[spanLine + 1].trimmingCharacters(in: .whitespaces) == "★ relevance 0.2 · llm_judge")
+        #expect(shown[spanLine + 2].trimmingCharacters(in: .whitespaces) == "★ thumbs_up fail · human · late")
+    }
+
+    @Test("export carries the scores: the event on the scored span, and a late score's evaluation span with its event")
+    func exportIncludesScores() async throws {
+        let folder = try temporaryFolder()
+        let client = try NoveumClient(
+            project: "scores",
+            config: Configuration(exporters: [LocalSpoolExporter(directory: LocalTraceDirectory(path: folder))]))
+        let span = client.startSpan(name: "chat gpt-4o")
+        span.score(.number("relevance", 0.25, source: .llmJudge, explanation: "off topic"))
+        client.finishSpan(span)
+        client.score(.boolean("thumbs_up", false, source: .human), traceID: span.traceID, spanID: span.spanID)
+        await client.shutdown()
+
+        let otlp = try jsonObject(try await run(["export", span.traceID.description, "--dir", folder])) as! [String: Any]
+        let spans = ((otlp["resourceSpans"] as! [[String: Any]]).flatMap { $0["scopeSpans"] as! [[String: Any]] })
+            .flatMap { $0["spans"] as! [[String: Any]] }
+        func events(_ name: String) throws -> [[String: Any]] {
+            try #require(spans.first { $0["name"] as? String == name }?["events"] as? [[String: Any]])
+        }
+        func attribute(_ event: [String: Any], _ key: String) -> [String: Any]? {
+            (event["attributes"] as? [[String: Any]])?.first { $0["key"] as? String == key }?["value"] as? [String: Any]
+        }
+        let scored = try events("chat gpt-4o")
+        #expect(scored.map { $0["name"] as? String } == ["gen_ai.evaluation.result"])
+        #expect(attribute(scored[0], "gen_ai.evaluation.score.value")?["doubleValue"] as? Double == 0.25)
+        #expect(attribute(scored[0], "gen_ai.evaluation.explanation")?["stringValue"] as? String == "off topic")
+        let late = try #require(spans.first { $0["name"] as? String == "evaluation thumbs_up" })
+        #expect(late["parentSpanId"] as? String == span.spanID.description)
+        let lateEvents = try events("evaluation thumbs_up")
+        #expect(attribute(lateEvents[0], "gen_ai.evaluation.score.label")?["stringValue"] as? String == "fail")
+
+        let noveum = try await run(["export", span.traceID.description, "--dir", folder, "--format", "noveum"])
+        #expect(noveum.components(separatedBy: "gen_ai.evaluation.result").count - 1 == 2)
     }
 }
 
@@ -73,7 +116,10 @@ struct CrossProcessScoreTests {
         ])
         #expect(said.contains("scored \(trace.traceID) span \(target.spanID)"))
         try store.ingestSpool()
-        let scores = try store.scores(trace: trace.traceID)
+        // The demo scored its answer and its root while they were open; the late score is the third.
+        let all = try store.scores(trace: trace.traceID)
+        #expect(all.map(\.name) == ["context_overlap", "user_feedback", "thumbs_up"])
+        let scores = all.filter(\.late)
         #expect(scores.count == 1)
         #expect(scores.first?.spanID == target.spanID && scores.first?.label == "fail" && scores.first?.late == true)
         #expect(scores.first?.source == "human" && scores.first?.explanation == "wrong city")

@@ -58,6 +58,43 @@ struct ViewerTests {
         }
     }
 
+    @Test("traces carry their scores; score= filters the list; a malformed filter is a 400")
+    func scores() async throws {
+        try await withViewer { client, ids in
+            // The demo's third run got user_feedback=fail, the first two pass; each answer has a context_overlap.
+            try await client.execute(uri: "/api/traces?score=user_feedback%3Dfail", method: .get) { response in
+                let page = try jsonObject(String(buffer: response.body)) as! [String: Any]
+                #expect(page["total"] as? Int == 1)
+                let traces = page["traces"] as! [[String: Any]]
+                #expect(traces.map { $0["trace_id"] as? String } == [ids[2]])
+                let scores = traces[0]["scores"] as! [[String: Any]]
+                #expect(scores.map { $0["name"] as! String } == ["context_overlap", "user_feedback"])
+            }
+            try await client.execute(uri: "/api/traces?score=context_overlap%3E%3D0", method: .get) { response in
+                let page = try jsonObject(String(buffer: response.body)) as! [String: Any]
+                #expect(page["total"] as? Int == 3)
+            }
+            try await client.execute(uri: "/api/traces/\(ids[0])", method: .get) { response in
+                let trace = try jsonObject(String(buffer: response.body)) as! [String: Any]
+                let spans = trace["spans"] as! [[String: Any]]
+                let scores = (trace["summary"] as! [String: Any])["scores"] as! [[String: Any]]
+                let byName = Dictionary(uniqueKeysWithValues: scores.map { ($0["name"] as! String, $0) })
+                let root = spans.first { $0["name"] as? String == "complex_ai_workflow" }?["span_id"] as? String
+                let answer = spans.first { $0["name"] as? String == "response_generation gpt-4" }?["span_id"] as? String
+                #expect(byName["user_feedback"]?["span_id"] as? String == root)
+                #expect(byName["user_feedback"]?["label"] as? String == "pass")
+                #expect(byName["user_feedback"]?["source"] as? String == "human")
+                #expect(byName["context_overlap"]?["span_id"] as? String == answer)
+                #expect(byName["context_overlap"]?["source"] as? String == "rule")
+                #expect(byName["context_overlap"]?["type"] as? String == "numeric")
+            }
+            try await client.execute(uri: "/api/traces?score=relevance%3C", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("score must be NAME<N"))
+            }
+        }
+    }
+
     @Test("/api/sessions and /api/stats")
     func sessionsAndStats() async throws {
         try await withViewer { client, _ in
@@ -71,6 +108,9 @@ struct ViewerTests {
                 let stats = try jsonObject(String(buffer: response.body)) as! [String: Any]
                 #expect(stats["trace_count"] as? Int == 3)
                 #expect((stats["by_model"] as? [Any])?.count == 2)
+                let scores = stats["scores_by_model"] as? [[String: Any]] ?? []
+                #expect(scores.contains { $0["name"] as? String == "context_overlap" && $0["group"] as? String == "gpt-4" })
+                #expect(scores.contains { $0["name"] as? String == "user_feedback" && $0["booleans"] as? Int == 3 && $0["passed"] as? Int == 2 })
             }
         }
     }

@@ -9,7 +9,8 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Run a traced example AI workflow, record it locally, and show it.",
         discussion: """
             The workflow enhances a query with an LLM, runs a vector search, generates an answer with the retrieved \
-            context, and makes a tool call that fails. It uses a built-in deterministic model, or a real \
+            context, and makes a tool call that fails; a rule scores the answer (context_overlap) and a simulated \
+            user gives feedback (user_feedback: pass, pass, fail). It uses a built-in deterministic model, or a real \
             OpenAI-compatible endpoint when OPENAI_BASE_URL or OPENAI_API_KEY is set.
             """)
 
@@ -62,7 +63,8 @@ struct DemoCommand: AsyncParsableCommand {
         for run in 0..<runs {
             let query = queries[run % queries.count]
             let result = try await workflow.run(
-                query: query, session: "demo-session-\(run / 3 + 1)", user: "demo-user", client: client)
+                query: query, session: "demo-session-\(run / 3 + 1)", user: "demo-user",
+                feedback: run % queries.count != 2, client: client)
             traceIDs.append(result.traceID.description)
         }
         let undelivered = await client.shutdown(timeout: .seconds(30))

@@ -27,12 +27,7 @@ struct ListCommand: AsyncParsableCommand {
         guard limit > 0, page > 0 else { throw CLIError("--limit and --page must be positive") }
         let (offset, overflow) = (page - 1).multipliedReportingOverflow(by: limit)
         guard !overflow else { throw CLIError("--page \(page) with --limit \(limit) is beyond any store") }
-        let scoreFilter = try score.map { text in
-            guard let filter = ScoreFilter(parsing: text) else {
-                throw CLIError("--score must be NAME<N, NAME<=N, NAME>N, NAME>=N, NAME=N or NAME=LABEL, got \"\(text)\"")
-            }
-            return filter
-        }
+        let scoreFilter = try score.map { try Self.scoreFilter($0, option: "--score") }
         let query = TraceQuery(
             sinceNanos: try since.map { try TimeSpec.nanos($0) }, status: status, name: name, model: model,
             session: session, score: scoreFilter, sort: order, limit: limit, offset: offset)
@@ -51,5 +46,13 @@ struct ListCommand: AsyncParsableCommand {
         var footer = "\(result.offset + 1)–\(last) of \(result.total)"
         if last < result.total { footer += " · next: --page \(page + 1)" }
         terminal.line(terminal.styled(footer, .dim))
+    }
+
+    /// `text` as a score filter, or an error naming `option` (`--score`, or the viewer's `score` parameter).
+    static func scoreFilter(_ text: String, option: String) throws -> ScoreFilter {
+        guard let filter = ScoreFilter(parsing: text) else {
+            throw CLIError("\(option) must be NAME<N, NAME<=N, NAME>N, NAME>=N, NAME=N or NAME=LABEL, got \"\(text)\"")
+        }
+        return filter
     }
 }

@@ -25,8 +25,9 @@ public struct DemoWorkflow: Sendable {
         self.model = model
     }
 
-    /// Runs the workflow for `query` as one trace on `client`; returns the trace id and the answer.
-    public func run(query: String, session: String, user: String, client: NoveumClient) async throws
+    /// Runs the workflow for `query` as one trace on `client`; returns the trace id and the answer. The answer span
+    /// gets a rule's `context_overlap` score, and the root the user's `user_feedback` when given.
+    public func run(query: String, session: String, user: String, feedback: Bool? = nil, client: NoveumClient) async throws
         -> (traceID: TraceID, answer: String)
     {
         try await client.traceOperation("complex_ai_workflow", attributes: ["session.id": session, "user.id": user]) {
@@ -62,6 +63,10 @@ public struct DemoWorkflow: Sendable {
                 let reply = try await model.complete(model: "gpt-4", messages: messages)
                 span.setAttribute("llm.completion", reply.text)
                 span.setUsage(input: reply.inputTokens, output: reply.outputTokens)
+                span.score(
+                    .number(
+                        "context_overlap", Self.overlap(reply.text, context), source: .rule,
+                        explanation: "Share of the answer's words found in the retrieved documents."))
                 return reply.text
             }
             do {
@@ -74,8 +79,19 @@ public struct DemoWorkflow: Sendable {
                 root.addEvent("tool_failed", attributes: ["tool.name": "fetch_order_status"])
             }
             root.setAttribute("output.value", answer)
+            if let feedback {
+                root.score(.boolean("user_feedback", feedback, source: .human, explanation: feedback ? nil : "Too vague."))
+            }
             return (root.traceID, answer)
         }
+    }
+
+    /// The share of `answer`'s words that `context` contains.
+    static func overlap(_ answer: String, _ context: String) -> Double {
+        func words(_ text: String) -> Set<String> { Set(text.lowercased().split { !$0.isLetter }.map(String.init)) }
+        let answerWords = words(answer)
+        guard !answerWords.isEmpty else { return 0 }
+        return Double(answerWords.intersection(words(context)).count) / Double(answerWords.count)
     }
 
     func search(_ query: String) -> [(text: String, score: Double)] {

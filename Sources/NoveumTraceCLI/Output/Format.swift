@@ -1,4 +1,5 @@
 import Foundation
+import NoveumTraceStore
 
 /// Human formats for durations, costs, token counts and times.
 enum Format {
@@ -40,6 +41,19 @@ enum Format {
         return String(
             format: "%04d-%02d-%02d %02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
             Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    }
+
+    /// A score as `relevance 0.82`, `thumbs_up pass`, `sentiment positive`, or `relevance 0.82 (relevant)`.
+    static func score(_ score: StoredScore) -> String {
+        let number = score.value.map { String(format: "%.3g", $0) }
+        let shown: String
+        switch (score.type, number, score.label) {
+        case ("boolean", _, let label?), ("categorical", _, let label?), (_, nil, let label?): shown = label
+        case (_, let number?, let label?): shown = "\(number) (\(label))"
+        case (_, let number?, nil): shown = number
+        default: shown = "-"
+        }
+        return score.name + " " + shown
     }
 
     /// Pads or cuts `text` to `width` characters.

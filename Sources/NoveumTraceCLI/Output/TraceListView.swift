@@ -21,5 +21,17 @@ enum TraceListView {
             + Format.cell(Format.tokens(trace.inputTokens, trace.outputTokens), 11, right: true) + "  "
             + Format.cell(trace.cost > 0 ? Format.cost(trace.cost) : "-", 9, right: true) + "  "
             + (trace.sessionID ?? "-")
+            + (trace.scores.isEmpty ? "" : "  " + terminal.styled(scores(trace.scores), .magenta))
+    }
+
+    /// The trace's scores, one per name (the latest), as `relevance 0.82, thumbs_up pass`.
+    static func scores(_ scores: [StoredScore]) -> String {
+        var latest: [String: StoredScore] = [:]
+        var names: [String] = []
+        for score in scores {
+            if latest[score.name] == nil { names.append(score.name) }
+            latest[score.name] = score
+        }
+        return names.compactMap { latest[$0].map(Format.score) }.joined(separator: ", ")
     }
 }

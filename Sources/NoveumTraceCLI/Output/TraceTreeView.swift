@@ -1,7 +1,8 @@
 import NoveumTraceStore
 
 /// The tree `show` prints: each span indented under its parent, with a bar placing it on the trace's timeline,
-/// its duration, status, tokens and cost, and errors highlighted with their message.
+/// its duration, status, tokens and cost, its scores (`★ relevance 0.82 · llm_judge`), and errors highlighted with
+/// their message.
 ///
 /// A trace that crosses services (a Swift gateway calling a Python service, each exporting on its own) prints as
 /// one tree: each span is labelled with its service, and an edge into another process (a remote parent) is drawn
@@ -73,6 +74,9 @@ enum TraceTreeView {
             guard multiService, let service = span.service else { return span.name }
             return span.name + " [" + service + "]"
         }
+        // A score shows under the span it evaluates (a late score's own evaluation span shows none).
+        var scores: [String: [StoredScore]] = [:]
+        for score in summary.scores { if let spanID = score.spanID { scores[spanID, default: []].append(score) } }
         let nameWidth = min(64, max(20, rows.map { $0.prefix.count + title($0.span).count }.max() ?? 20))
         let start = summary.startNanos
         let total = max(1, summary.durationNanos)
@@ -100,8 +104,15 @@ enum TraceTreeView {
             }
             if let cost = span.cost, cost > 0 { line += "  " + terminal.styled(Format.cost(cost), .yellow) }
             out += line + "\n"
+            let indent = String(repeating: " ", count: min(prefix.count, nameWidth)) + "   "
+            for score in scores[span.spanID] ?? [] {
+                var text = "★ " + Format.score(score)
+                if let source = score.source { text += " · " + source }
+                if score.late { text += " · late" }
+                if let explanation = score.explanation { text += " · " + explanation }
+                out += indent + terminal.styled(text, .magenta) + "\n"
+            }
             if span.isFailure {
-                let indent = String(repeating: " ", count: min(prefix.count, nameWidth)) + "   "
                 let message = [span.exceptionType, span.exceptionMessage ?? span.statusMessage]
                     .compactMap { $0 }.joined(separator: ": ")
                 if !message.isEmpty { out += indent + terminal.styled("✗ " + message, .boldRed) + "\n" }

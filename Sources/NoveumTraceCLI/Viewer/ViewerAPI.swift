@@ -4,8 +4,9 @@ import NoveumTraceStore
 
 /// The viewer's routes: the page at `/` and the JSON API under `/api/`.
 ///
-/// - `GET /api/traces?q=&status=&name=&model=&session=&since=&sort=&limit=&offset=`: a ``TracePage``;
-/// - `GET /api/traces/{id}`: a ``StoredTrace`` (an id prefix is accepted);
+/// - `GET /api/traces?q=&status=&name=&model=&session=&score=&since=&sort=&limit=&offset=`: a ``TracePage``, each
+///   trace with its scores; `score` is a ``ScoreFilter`` (`relevance<0.5`, `thumbs_up=fail`);
+/// - `GET /api/traces/{id}`: a ``StoredTrace`` (an id prefix is accepted), its scores in `summary.scores`;
 /// - `GET /api/sessions?limit=&offset=`: ``SessionSummary``s;
 /// - `GET /api/stats?since=`: a ``StatsReport``.
 ///
@@ -41,9 +42,10 @@ enum ViewerAPI {
                 func text(_ name: String) -> String? {
                     q[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
                 }
+                let score = try text("score").map { try ListCommand.scoreFilter($0, option: "score") }
                 let query = TraceQuery(
                     sinceNanos: try text("since").map { try TimeSpec.nanos($0) }, status: text("status"),
-                    name: text("name"), model: text("model"), session: text("session"), search: text("q"),
+                    name: text("name"), model: text("model"), session: text("session"), search: text("q"), score: score,
                     sort: text("sort").flatMap(TraceSort.init(rawValue:)) ?? .newest,
                     limit: text("limit").flatMap(Int.init) ?? 50, offset: text("offset").flatMap(Int.init) ?? 0)
                 return try store.traces(query)

@@ -1,11 +1,18 @@
 /// The viewer: one self-contained HTML page (styles and script inline; no CDN, no build step, works offline).
 ///
-/// Views, chosen by the URL fragment: `#/` the trace list (search, status/model/session filters, paging),
-/// `#/trace/{id}` a trace (span tree with a waterfall timeline and a detail panel: attributes, events, errors,
-/// LLM input and output, tokens and cost; each span marked with its service's colour, labelled with the service
-/// when the trace crosses services, and an edge into another process drawn dashed), `#/sessions` traces grouped by session id, `#/stats` calls, errors,
-/// latency percentiles, tokens and cost by model and operation. With "Live" on, the current view is fetched again
-/// every 3 seconds. Every value from the API is escaped before it is put into the page.
+/// Views, chosen by the URL fragment:
+/// - `#/` the trace list: search, status, model, session and score filters (`#/?session=…&score=…` links to a
+///   filtered list), paging, and each trace's latest score of each name;
+/// - `#/trace/{id}` (or `#/trace/{id}?span={span id}`, that span selected) a trace: span tree with a waterfall timeline and a detail panel (attributes, events, errors,
+///   LLM input and output, tokens and cost, scores); scores show on the span they evaluate and in the trace's
+///   header; each span is marked with its service's colour, labelled with the service when the trace crosses
+///   services, and an edge into another process is drawn dashed;
+/// - `#/sessions` traces grouped by session id;
+/// - `#/stats` calls, errors, latency percentiles, tokens and cost by model and operation, and score averages and
+///   pass rates by model and operation.
+///
+/// With "Live" on, the current view is fetched again every 3 seconds. Every value from the API is escaped before it
+/// is put into the page.
 enum ViewerPage {
     static let html = #"""
 <!doctype html>
@@ -85,6 +92,12 @@ a.link { color:var(--accent); text-decoration:none; }
 .dot { display:inline-block; width:7px; height:7px; border-radius:50%; margin-right:6px; vertical-align:1px; }
 .twig.remote { color:var(--warn); }
 .stats-grid { display:grid; gap:14px; }
+.score { display:inline-block; border-radius:4px; padding:0 6px; margin:0 0 0 6px; font-size:11px; font-weight:600;
+  background:rgba(180,140,255,.16); color:var(--llm); vertical-align:1px; white-space:nowrap; }
+.score.pass { background:rgba(63,182,139,.15); color:var(--ok); } .score.fail { background:rgba(255,93,93,.15); color:var(--err); }
+td .score:first-child, .score-line .score:first-child { margin-left:0; }
+.score-line { margin-bottom:6px; }
+.span-scores { margin:2px 0 1px 13px; } .span-scores .score:first-child { margin-left:0; }
 </style>
 </head>
 <body>
@@ -99,7 +112,7 @@ a.link { color:var(--accent); text-decoration:none; }
 <script>
 "use strict";
 const app = document.getElementById("app");
-const state = { filters: { q: "", status: "", model: "", session: "", sort: "newest" }, offset: 0, limit: 50,
+const state = { filters: { q: "", status: "", model: "", session: "", score: "", sort: "newest" }, offset: 0, limit: 50,
   selected: null, traceId: null };
 
 function esc(value) {
@@ -123,6 +136,18 @@ async function api(path) {
   if (!response.ok) throw new Error(body.error || ("HTTP " + response.status));
   return body;
 }
+function scoreText(s) {
+  const n = s.value == null ? null : Number(s.value);
+  const num = n == null ? null : (Number.isInteger(n) ? String(n) : n.toFixed(2));
+  if (s.type === "boolean" || s.type === "categorical" || num == null) return s.label || "–";
+  return s.label ? num + " " + s.label : num;
+}
+function scoreChip(s) {
+  const cls = s.type === "boolean" ? (Number(s.value) === 1 ? " pass" : " fail") : "";
+  return '<span class="score' + cls + '" title="' + esc([s.source, s.late ? "late" : "", s.explanation].filter(Boolean).join(" · ")) +
+    '">' + esc(s.name) + " " + esc(scoreText(s)) + "</span>";
+}
+function latestScores(scores) { const m = new Map(); for (const s of scores || []) m.set(s.name, s); return [...m.values()]; }
 function stamp() { document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString(); }
 function showError(error) { app.innerHTML = '<div class="error-box">' + esc(error.message) + "</div>"; }
 
@@ -131,15 +156,16 @@ function route() {
   for (const id of ["traces", "sessions", "stats"]) document.getElementById("nav-" + id).className = "";
   if (hash.startsWith("#/trace/")) {
     document.getElementById("nav-traces").className = "on";
-    const id = decodeURIComponent(hash.slice(8));
-    if (state.traceId !== id) { state.traceId = id; state.selected = null; }
+    const [path, query] = hash.slice(8).split("?");
+    const id = decodeURIComponent(path), span = new URLSearchParams(query || "").get("span");
+    if (state.traceId !== id) { state.traceId = id; state.selected = span; }
     return renderTrace(id);
   }
   state.traceId = null;
   if (hash.startsWith("#/sessions")) { document.getElementById("nav-sessions").className = "on"; return renderSessions(); }
   if (hash.startsWith("#/stats")) { document.getElementById("nav-stats").className = "on"; return renderStats(); }
-  const session = new URLSearchParams(hash.split("?")[1] || "").get("session");
-  if (session !== null) state.filters.session = session;
+  const linked = new URLSearchParams(hash.split("?")[1] || "");
+  for (const key of ["session", "score"]) if (linked.get(key) !== null) state.filters[key] = linked.get(key);
   document.getElementById("nav-traces").className = "on";
   return renderList();
 }
@@ -153,6 +179,7 @@ function listControls() {
     '>ok</option><option value="error"' + (f.status === "error" ? " selected" : "") + ">error</option></select>" +
     '<input id="f-model" placeholder="model" value="' + esc(f.model) + '">' +
     '<input id="f-session" placeholder="session id" value="' + esc(f.session) + '">' +
+    '<input id="f-score" placeholder="score: relevance<0.5" value="' + esc(f.score) + '">' +
     '<select id="f-sort">' + ["newest", "oldest", "slowest", "cost", "tokens"].map(s =>
       '<option value="' + s + '"' + (f.sort === s ? " selected" : "") + ">" + s + "</option>").join("") + "</select>" +
     '<button id="f-clear">Clear</button></div><div id="list"></div>';
@@ -163,39 +190,44 @@ async function renderList() {
     const f = state.filters;
     let timer = null;
     const changed = () => { state.offset = 0; clearTimeout(timer); timer = setTimeout(loadList, 200); };
-    for (const [id, key] of [["f-q", "q"], ["f-model", "model"], ["f-session", "session"]])
+    for (const [id, key] of [["f-q", "q"], ["f-model", "model"], ["f-session", "session"], ["f-score", "score"]])
       document.getElementById(id).addEventListener("input", e => { f[key] = e.target.value; changed(); });
     for (const [id, key] of [["f-status", "status"], ["f-sort", "sort"]])
       document.getElementById(id).addEventListener("change", e => { f[key] = e.target.value; changed(); });
     document.getElementById("f-clear").addEventListener("click", () => {
-      state.filters = { q: "", status: "", model: "", session: "", sort: "newest" }; state.offset = 0;
+      state.filters = { q: "", status: "", model: "", session: "", score: "", sort: "newest" }; state.offset = 0;
       app.innerHTML = ""; location.hash = "#/"; renderList(); });
   }
   return loadList();
 }
 async function loadList() {
   const f = state.filters;
-  const params = new URLSearchParams({ q: f.q, status: f.status, model: f.model, session: f.session, sort: f.sort,
+  const params = new URLSearchParams({ q: f.q, status: f.status, model: f.model, session: f.session, score: f.score, sort: f.sort,
     limit: state.limit, offset: state.offset });
   let page;
-  try { page = await api("/api/traces?" + params); } catch (e) { return showError(e); }
   const target = document.getElementById("list");
+  try { page = await api("/api/traces?" + params); } catch (e) {
+    // A filter the API refuses (a score filter being typed) shows under the controls, which stay usable.
+    if (target) target.innerHTML = '<div class="error-box">' + esc(e.message) + "</div>";
+    return;
+  }
   if (!target) return;
   stamp();
   if (page.traces.length === 0) {
-    target.innerHTML = '<div class="empty">' + (page.total === 0 && !f.q && !f.status && !f.model && !f.session
+    target.innerHTML = '<div class="empty">' + (page.total === 0 && !f.q && !f.status && !f.model && !f.session && !f.score
       ? "No traces yet. Run <span class=mono>noveum-trace demo</span>, or trace your app with no API key." : "No traces match.") + "</div>";
     return;
   }
   target.innerHTML = '<div class="card"><table><thead><tr><th>Trace</th><th>Started</th><th>Name</th><th>Status</th>' +
     '<th class="num">Duration</th><th class="num">Spans</th><th>Model</th><th class="num">Tokens</th>' +
-    '<th class="num">Cost</th><th>Session</th></tr></thead><tbody>' +
+    '<th class="num">Cost</th><th>Session</th><th>Scores</th></tr></thead><tbody>' +
     page.traces.map(t => '<tr class="click" data-id="' + esc(t.trace_id) + '"><td class="mono">' + esc(t.trace_id.slice(0, 12)) +
       "</td><td>" + esc(time(t.start_nanos)) + "</td><td>" + esc(t.name) + "</td><td>" + badge(t.status) +
       (t.error_count ? ' <span class="dim">' + esc(t.error_count) + " failed</span>" : "") +
       '</td><td class="num">' + dur(t.duration_nanos) + '</td><td class="num">' + esc(t.span_count) + "</td><td>" +
       esc(t.models || "–") + '</td><td class="num">' + tokens(t.input_tokens, t.output_tokens) + '</td><td class="num">' +
-      cost(t.cost) + "</td><td>" + esc(t.session_id || "–") + "</td></tr>").join("") + "</tbody></table></div>" +
+      cost(t.cost) + "</td><td>" + esc(t.session_id || "–") + "</td><td>" + (latestScores(t.scores).map(scoreChip).join("") || '<span class="dim">–</span>') +
+      "</td></tr>").join("") + "</tbody></table></div>" +
     '<div class="pager"><button id="prev"' + (state.offset === 0 ? " disabled" : "") + '>Previous</button><button id="next"' +
     (state.offset + page.traces.length >= page.total ? " disabled" : "") + ">Next</button><span>" +
     (state.offset + 1) + "–" + (state.offset + page.traces.length) + " of " + page.total + "</span></div>";
@@ -253,13 +285,16 @@ async function renderTrace(id) {
   const services = (t.services && t.services.length) ? t.services : [t.service];
   const many = services.length > 1;
   const chip = name => '<span class="svc" style="background:' + serviceColor(name) + '">' + esc(name) + "</span>";
+  const scoresOf = {};
+  for (const sc of t.scores || []) if (sc.span_id) (scoresOf[sc.span_id] = scoresOf[sc.span_id] || []).push(sc);
   app.innerHTML = '<div class="trace-head"><a class="link" href="#/">← Traces</a><h2>' + esc(t.name) + "</h2>" + badge(t.status) +
     '<span class="mono dim">' + esc(t.trace_id) + '</span></div><div class="facts" style="margin-bottom:12px">' +
     "<span>started <b>" + esc(time(t.start_nanos)) + "</b></span><span>duration <b>" + dur(t.duration_nanos) + "</b></span>" +
     "<span>spans <b>" + esc(t.span_count) + "</b></span><span>errors <b>" + esc(t.error_count) + "</b></span>" +
     "<span>tokens <b>" + tokens(t.input_tokens, t.output_tokens) + "</b></span><span>cost <b>" + cost(t.cost) + "</b></span>" +
     (t.session_id ? '<span>session <b><a class="link" href="#/?session=' + encodeURIComponent(t.session_id) + '">' + esc(t.session_id) + "</a></b></span>" : "") +
-    (t.user_id ? "<span>user <b>" + esc(t.user_id) + "</b></span>" : "") + (many ? "<span>services " + services.map(chip).join("") + "</span>" : "<span>service <b>" + esc(t.service) + "</b></span>") + "</div>" +
+    (t.user_id ? "<span>user <b>" + esc(t.user_id) + "</b></span>" : "") +
+    (t.scores && t.scores.length ? "<span>scores " + latestScores(t.scores).map(scoreChip).join("") + "</span>" : "") + (many ? "<span>services " + services.map(chip).join("") + "</span>" : "<span>service <b>" + esc(t.service) + "</b></span>") + "</div>" +
     '<div class="split"><div class="card"><h3>Spans · waterfall</h3><div class="ticks"><div>name</div><div><span>0</span><span>' +
     tick(1) + "</span><span>" + tick(2) + "</span><span>" + tick(3) + "</span><span>" + tick(4) + '</span></div><div class="num">duration</div></div>' +
     rows.map(r => {
@@ -269,20 +304,22 @@ async function renderTrace(id) {
         '<div class="span-name" style="padding-left:' + (r.depth * 14) + 'px" title="' + esc(s.name) + (s.service ? " · " + esc(s.service) : "") +
         (s.parent_remote ? " · parent in another process" : "") + '"><span class="dot" style="background:' + serviceColor(s.service || t.service) + '"></span>' +
         '<span class="twig' + (s.parent_remote ? " remote" : "") + '">' + r.twig + "</span>" +
-        (failed ? "✗ " : "") + esc(s.name) + (many && s.service ? chip(s.service) : "") + '</div><div class="lane"><div class="bar ' + spanClass(s) + (failed ? " failed" : "") +
+        (failed ? "✗ " : "") + esc(s.name) + (many && s.service ? chip(s.service) : "") +
+        (scoresOf[s.span_id] ? '<div class="span-scores">' + latestScores(scoresOf[s.span_id]).map(scoreChip).join("") + "</div>" : "") +
+        '</div><div class="lane"><div class="bar ' + spanClass(s) + (failed ? " failed" : "") +
         '" style="left:' + left.toFixed(3) + "%;width:" + Math.min(width, 100 - left).toFixed(3) + '%"></div></div><div class="num">' +
         dur(s.duration_nanos) + "</div></div>";
     }).join("") + '</div><div class="card"><h3>Details</h3><div class="detail" id="detail"></div></div></div>';
   app.querySelectorAll(".span-row").forEach(row => row.addEventListener("click", () => {
     state.selected = row.dataset.span;
     app.querySelectorAll(".span-row").forEach(r => r.classList.toggle("sel", r === row));
-    renderDetail(trace.spans.find(s => s.span_id === state.selected));
+    renderDetail(trace.spans.find(s => s.span_id === state.selected), scoresOf);
   }));
-  renderDetail(trace.spans.find(s => s.span_id === state.selected));
+  renderDetail(trace.spans.find(s => s.span_id === state.selected), scoresOf);
 }
 const inputKeys = ["llm.input.messages", "llm.prompt", "gen_ai.prompt", "input.value", "gen_ai.tool.call.arguments"];
 const outputKeys = ["llm.output.response", "llm.completion", "llm.response", "gen_ai.completion", "output.value", "gen_ai.tool.call.result"];
-function renderDetail(span) {
+function renderDetail(span, scoresOf) {
   const target = document.getElementById("detail");
   if (!target || !span) return;
   const a = Object.fromEntries(span.attributes.map(x => [x.key, x.value]));
@@ -301,6 +338,10 @@ function renderDetail(span) {
     (span.cost ? "<div>cost</div><div>" + cost(span.cost) + "</div>" : "") + "</div>";
   if (failed) html += "<h4>Error</h4><div class=\"error-box\"><b>" + esc(span.exception_type || span.status) + "</b> " +
     esc(span.exception_message || span.status_message || "") + (span.exception_stack ? "<pre>" + esc(span.exception_stack) + "</pre>" : "") + "</div>";
+  const scores = (scoresOf || {})[span.span_id] || [];
+  if (scores.length) html += "<h4>Scores</h4>" + scores.map(sc => '<div class="score-line">' + scoreChip(sc) + ' <span class="dim">' +
+    esc([sc.source, sc.late ? "late" : ""].filter(Boolean).join(" · ")) + "</span>" +
+    (sc.explanation ? '<div class="dim">' + esc(sc.explanation) + "</div>" : "") + "</div>").join("");
   if (input) html += "<h4>Input</h4><pre>" + esc(input) + "</pre>";
   if (output) html += "<h4>Output</h4><pre>" + esc(output) + "</pre>";
   if (span.events.length) html += "<h4>Events</h4>" + span.events.map(e => "<div><span class=\"pill\">" + esc(dur(Number(e.time_nanos) - Number(span.start_nanos))) +
@@ -336,12 +377,21 @@ function statsTable(title, groups) {
     dur(g.p95_nanos) + '</td><td class="num">' + dur(g.p99_nanos) + '</td><td class="num">' + esc(g.input_tokens) + '</td><td class="num">' +
     esc(g.output_tokens) + '</td><td class="num">' + cost(g.cost) + "</td></tr>").join("") + "</tbody></table></div>";
 }
+function scoresTable(title, summaries) {
+  return '<div class="card"><h3>' + esc(title) + '</h3><table><thead><tr><th>Score</th><th></th><th class="num">Count</th>' +
+    '<th class="num">Average</th><th class="num">Pass rate</th></tr></thead><tbody>' + summaries.map(g => "<tr><td>" + esc(g.name) +
+    "</td><td>" + esc(g.group || "–") + '</td><td class="num">' + esc(g.count) + '</td><td class="num">' +
+    (g.average == null ? "–" : Number(g.average).toFixed(3)) + '</td><td class="num">' +
+    (g.booleans ? (g.passed / g.booleans * 100).toFixed(1) + "%" : "–") + "</td></tr>").join("") + "</tbody></table></div>";
+}
 async function renderStats() {
   let report;
   try { report = await api("/api/stats"); } catch (e) { return showError(e); }
   stamp();
   app.innerHTML = '<p class="dim">' + esc(report.trace_count) + ' traces</p><div class="stats-grid">' +
-    statsTable("By model", report.by_model) + statsTable("By operation", report.by_operation) + "</div>";
+    statsTable("By model", report.by_model) + statsTable("By operation", report.by_operation) +
+    (report.scores_by_model && report.scores_by_model.length ? scoresTable("Scores by model", report.scores_by_model) +
+      scoresTable("Scores by operation", report.scores_by_operation) : "") + "</div>";
 }
 
 window.addEventListener("hashchange", () => { if (!location.hash.startsWith("#/trace/") && !location.hash.startsWith("#/?")) app.innerHTML = ""; route(); });
