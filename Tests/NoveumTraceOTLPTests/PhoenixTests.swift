@@ -78,4 +78,41 @@ struct PhoenixTests {
         #expect(attributes["output.value"] as? String == "The OpenTelemetry protocol.")
         #expect(attributes["noveum.status"] as? String == "ok")
     }
+
+    @Test("a scored span: Phoenix holds the evaluation event on it, and a late score's evaluation span under it")
+    func scoredSpan() async throws {
+        let base = try #require(ExternalServer.phoenix)
+        // Phoenix serves no OTLP logs (it answers 405 on /v1/logs): the late score comes as an evaluation span.
+        let exporter = try OTLPExporter(.init(endpoint: base + "/v1/traces", protocol: .httpProtobuf), environment: [:])
+        let client = try NoveumClient(project: "phoenix-scores", environment: "test", config: .init(exporters: [exporter]))
+        let span = client.startSpan(name: "chat gpt-4o-mini", attributes: ["gen_ai.request.model": "gpt-4o-mini"])
+        span.score(.number("relevance", 0.82, label: "relevant", source: .llmJudge, explanation: "Answers the question."))
+        client.finishSpan(span)
+        #expect(await client.flush() == 0)
+        #expect(client.score(.boolean("thumbs_up", false, source: .human), traceID: span.traceID, spanID: span.spanID))
+        #expect(await client.flush() == 0)
+        await client.shutdown()
+
+        let stored = try #require(
+            await ExternalServer.phoenixSpans(
+                at: base, traceID: span.traceID, atLeast: 2, timeout: .seconds(20), every: .milliseconds(200)),
+            "the spans of trace \(span.traceID) did not appear in Phoenix within 20 s")
+        func named(_ name: String) -> [String: Any]? { stored.first { $0["name"] as? String == name } }
+        func evaluation(_ span: [String: Any]?) -> [String: Any]? {
+            let events = span?["events"] as? [[String: Any]] ?? []
+            #expect(events.map { $0["name"] as? String } == ["gen_ai.evaluation.result"])
+            return events.first?["attributes"] as? [String: Any]
+        }
+        let scored = try #require(evaluation(named("chat gpt-4o-mini")))
+        #expect(scored["gen_ai.evaluation.name"] as? String == "relevance")
+        #expect((scored["gen_ai.evaluation.score.value"] as? NSNumber)?.doubleValue == 0.82)
+        #expect(scored["gen_ai.evaluation.score.label"] as? String == "relevant")
+        #expect(scored["gen_ai.evaluation.explanation"] as? String == "Answers the question.")
+        #expect(scored["noveum.score.source"] as? String == "llm_judge")
+        let late = try #require(named("evaluation thumbs_up"))
+        #expect(late["parent_id"] as? String == span.spanID.description)
+        let lateScore = try #require(evaluation(late))
+        #expect(lateScore["gen_ai.evaluation.score.label"] as? String == "fail")
+        #expect(lateScore["noveum.score.source"] as? String == "human")
+    }
 }

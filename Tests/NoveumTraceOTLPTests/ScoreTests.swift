@@ -111,6 +111,35 @@ struct ScoreTests {
             == Dictionary(uniqueKeysWithValues: withLate.map { ($0.key, $0.value) }))
     }
 
+    @Test(
+        "a backend without OTLP logs (405, 404, 501) gets late scores as evaluation spans, from its first answer on",
+        arguments: [405, 404, 501])
+    func lateScoreFallsBackToSpans(status: Int) async throws {
+        let transport = StubTransport { request in
+            HTTPTransport.Response(status: request.url.hasSuffix("/v1/logs") ? status : 200)
+        }
+        let exporter = try OTLPExporter(.init(endpoint: "http://127.0.0.1:9/v1/traces"), environment: [:], transport: transport)
+        let client = try Self.client([exporter])
+        let target = (trace: TraceID(high: 1, low: 2), span: SpanID(rawValue: 3))
+        for passed in [true, false] {
+            #expect(client.score(.boolean("thumbs_up", passed, source: .human), traceID: target.trace, spanID: target.span))
+            #expect(await client.flush() == 0)
+        }
+        let stats = client.stats
+        #expect(stats.spansExported == 2 && stats.spansDropped.isEmpty)
+        // One request to /v1/logs, refused; the same score again on /v1/traces; the second score straight there.
+        let requests = transport.requests
+        #expect(requests.map(\.url) == [
+            "http://127.0.0.1:9/v1/logs", "http://127.0.0.1:9/v1/traces", "http://127.0.0.1:9/v1/traces",
+        ])
+        let spans = try requests.dropFirst().map { try PBRequest(serializedBytes: $0.body).resourceSpans[0].scopeSpans[0].spans[0] }
+        #expect(spans.map(\.name) == ["evaluation thumbs_up", "evaluation thumbs_up"])
+        #expect(spans.allSatisfy { $0.traceID == Data(hex: target.trace.description) && $0.parentSpanID == Data(hex: "0000000000000003") })
+        #expect(spans.map { attributeList($0.events[0].attributes)["gen_ai.evaluation.score.label"] } == [.string("pass"), .string("fail")])
+        #expect(spans.allSatisfy { $0.events.map(\.name) == ["gen_ai.evaluation.result"] })
+        await client.shutdown()
+    }
+
     @Test("with a disk buffer, a late score that waited out an outage still goes to /v1/logs")
     func lateScoreThroughDiskBuffer() async throws {
         let refusing = Mutex(true)

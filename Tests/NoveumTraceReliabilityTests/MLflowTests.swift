@@ -81,4 +81,56 @@ struct MLflowTests {
         }
         ReliabilitySummary.record("interop", "MLflow \(otlpProtocol)", tried: compared, lost: 0)
     }
+
+    @Test("a scored span: MLflow holds the evaluation event on it, and a late score's evaluation span under it")
+    func scoredSpan() async throws {
+        let base = try #require(ExternalServer.mlflow)
+        // MLflow serves no OTLP logs (404 on /v1/logs): the late score comes as an evaluation span.
+        let exporter = try OTLPExporter(
+            .init(endpoint: base + "/v1/traces", protocol: .httpProtobuf, headers: ["x-mlflow-experiment-id": "0"]),
+            environment: [:])
+        let client = try NoveumClient(project: "mlflow-scores", environment: "ci", config: .init(exporters: [exporter]))
+        let span = client.startSpan(name: "chat gpt-4o-mini", attributes: ["gen_ai.request.model": "gpt-4o-mini"])
+        span.score(.number("relevance", 0.82, label: "relevant", source: .llmJudge, explanation: "Answers the question."))
+        client.finishSpan(span)
+        #expect(await client.flush() == 0)
+        #expect(client.score(.boolean("thumbs_up", false, source: .human), traceID: span.traceID, spanID: span.spanID))
+        #expect(await client.flush() == 0)
+        await client.shutdown()
+
+        let spans = await Loopback.poll(timeout: .seconds(20), every: .milliseconds(250)) { () async -> [[String: Any]]? in
+            guard let response = await Loopback.get("\(base)/api/3.0/mlflow/traces/batchGet?trace_ids=tr-\(span.traceID)"),
+                response.status == 200,
+                let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
+                let spans = (object["traces"] as? [[String: Any]])?.first?["spans"] as? [[String: Any]], spans.count >= 2
+            else { return nil }
+            return spans
+        }
+        let stored = try #require(spans, "the spans of trace \(span.traceID) did not appear in MLflow")
+        func evaluation(_ name: String) -> [String: Any] {
+            guard let span = stored.first(where: { $0["name"] as? String == name }) else {
+                Issue.record("MLflow lost span \(name)")
+                return [:]
+            }
+            let events = span["events"] as? [[String: Any]] ?? []
+            #expect(events.map { $0["name"] as? String } == ["gen_ai.evaluation.result"], "\(span)")
+            var values: [String: Any] = [:]
+            for attribute in (events.first?["attributes"] as? [[String: Any]]) ?? [] {
+                guard let key = attribute["key"] as? String, let value = attribute["value"] as? [String: Any] else { continue }
+                values[key] = value["string_value"] ?? value["double_value"] ?? value["bool_value"] ?? value["int_value"]
+            }
+            return values
+        }
+        let scored = evaluation("chat gpt-4o-mini")
+        #expect(scored["gen_ai.evaluation.name"] as? String == "relevance")
+        #expect((scored["gen_ai.evaluation.score.value"] as? NSNumber)?.doubleValue == 0.82)
+        #expect(scored["gen_ai.evaluation.score.label"] as? String == "relevant")
+        #expect(scored["gen_ai.evaluation.explanation"] as? String == "Answers the question.")
+        let late = evaluation("evaluation thumbs_up")
+        #expect(late["gen_ai.evaluation.score.label"] as? String == "fail")
+        #expect(late["noveum.score.source"] as? String == "human")
+        let lateSpan = try #require(stored.first { $0["name"] as? String == "evaluation thumbs_up" })
+        #expect(lateSpan["parent_span_id"] as? String
+            == withUnsafeBytes(of: span.spanID.rawValue.bigEndian) { Data($0).base64EncodedString() })
+    }
 }

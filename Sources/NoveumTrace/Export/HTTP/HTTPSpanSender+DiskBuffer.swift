@@ -19,7 +19,7 @@ extension HTTPSpanSender {
         let claim: DiskBuffer.Claim
         switch buffer.write(record) {
         case .failure(let failure):
-            let outcome = await sendWithRetries(request, spanCount: spanCount, context: context)
+            let outcome = await sendWithRetries(request, spanCount: spanCount, signal: signal, context: context)
             // Only a batch the disk could have kept counts under the disk's reason; a refused one is refused.
             guard outcome == .failed else { return outcome }
             return .lost(failure == .full ? .diskFull : .diskUnavailable)
@@ -30,11 +30,14 @@ extension HTTPSpanSender {
             buffer.release(claim, reachedBackend: false, deferred: true)
             return .deferred
         }
-        let result = await attempt(request)
+        let result = await attempt(request, signal: signal)
         switch result.verdict {
         case .delivered:
             buffer.remove(claim)
             return .delivered(result.response ?? HTTPTransport.Response(status: 200))
+        case .unserved:
+            buffer.remove(claim)
+            return .unserved
         case .tooLarge:
             buffer.remove(claim)
             return .tooLarge
@@ -84,7 +87,7 @@ extension HTTPSpanSender {
             }
             request.body = record.body
             if !record.attempted { buffer.markAttempted(claim) }
-            let result = await attempt(request)
+            let result = await attempt(request, signal: record.signal)
             switch result.verdict {
             case .delivered:
                 buffer.remove(claim)
@@ -99,7 +102,8 @@ extension HTTPSpanSender {
                 buffer.remove(claim)
                 warn(context, "too-large-stored", "the server refused a stored batch as too large (413); dropping it", [:])
                 buffer.report(0, .dropped(record.spans, reason: .payloadTooLarge))
-            case .refused:
+            case .refused, .unserved:
+                // A stored body cannot be sent another way: an endpoint that does not serve its signal refuses it.
                 buffer.remove(claim)
                 warnRefused(context, result.problem, url: request.url, spans: record.spans)
                 buffer.report(0, .dropped(record.spans, reason: .exportFailed))

@@ -52,6 +52,10 @@ public struct HTTPSpanSender: Sendable {
     /// The longest one request may take, connection included. Default 10 s.
     public var requestTimeout: Duration
 
+    /// Per signal (`logs`), the statuses that mean the endpoint does not serve it at all: spans answered so are
+    /// handed back in ``Delivery/unserved`` for the exporter to send another way, not dropped.
+    var unservedStatuses: [String: Set<Int>] = [:]
+
     private let warnings = WarnOnce()
 
     /// Creates a sender.
@@ -103,7 +107,16 @@ public struct HTTPSpanSender: Sendable {
         _ spans: [SpanData], context: ExporterContext?, makeRequest: ([SpanData]) throws -> HTTPTransport.Request,
         accepted: (HTTPTransport.Response, Int) -> ExportResult
     ) async -> ExportResult {
-        await send(spans, context: context, signal: "", makeRequest: makeRequest, accepted: accepted)
+        await send(spans, context: context, signal: "", makeRequest: makeRequest, accepted: accepted).result
+    }
+
+    /// What a ``send(_:context:signal:makeRequest:accepted:)`` came to.
+    struct Delivery {
+        /// The spans not delivered, by reason.
+        var result = ExportResult()
+        /// The spans of requests answered with one of the signal's ``HTTPSpanSender/unservedStatuses``: neither
+        /// delivered nor counted.
+        var unserved: [SpanData] = []
     }
 
     /// Delivers `spans` like ``send(_:context:makeRequest:accepted:)``; `signal` names the endpoint in the disk
@@ -112,12 +125,12 @@ public struct HTTPSpanSender: Sendable {
     func send(
         _ spans: [SpanData], context: ExporterContext?, signal: String,
         makeRequest: ([SpanData]) throws -> HTTPTransport.Request, accepted: (HTTPTransport.Response, Int) -> ExportResult
-    ) async -> ExportResult {
-        guard !spans.isEmpty else { return .success }
-        var result = ExportResult()
+    ) async -> Delivery {
+        var delivery = Delivery()
+        guard !spans.isEmpty else { return delivery }
         await deliver(
-            spans[...], context: context, signal: signal, makeRequest: makeRequest, accepted: accepted, result: &result)
-        return result
+            spans[...], context: context, signal: signal, makeRequest: makeRequest, accepted: accepted, into: &delivery)
+        return delivery
     }
 
     // MARK: Splitting
@@ -125,10 +138,10 @@ public struct HTTPSpanSender: Sendable {
     private func deliver(
         _ spans: ArraySlice<SpanData>, context: ExporterContext?, signal: String,
         makeRequest: ([SpanData]) throws -> HTTPTransport.Request,
-        accepted: (HTTPTransport.Response, Int) -> ExportResult, result: inout ExportResult
+        accepted: (HTTPTransport.Response, Int) -> ExportResult, into delivery: inout Delivery
     ) async {
         if Task.isCancelled {
-            result.merge(.dropped(spans.count, reason: .exportFailed))
+            delivery.result.merge(.dropped(spans.count, reason: .exportFailed))
             return
         }
         let request: HTTPTransport.Request
@@ -136,18 +149,18 @@ public struct HTTPSpanSender: Sendable {
             request = try makeRequest(Array(spans))
         } catch {
             warn(context, "encode", "could not encode spans; dropping them", ["error": "\(error)", "spans": "\(spans.count)"])
-            result.merge(.dropped(spans.count, reason: .exportFailed))
+            delivery.result.merge(.dropped(spans.count, reason: .exportFailed))
             return
         }
         if request.body.count > maxBodySize {
             if spans.count > 1 {
                 await split(
-                    spans, context: context, signal: signal, makeRequest: makeRequest, accepted: accepted, result: &result)
+                    spans, context: context, signal: signal, makeRequest: makeRequest, accepted: accepted, into: &delivery)
             } else {
                 warn(
                     context, "too-large-local", "a span is larger than the maximum request body; dropping it",
                     ["body_bytes": "\(request.body.count)", "max_body_size": "\(maxBodySize)"])
-                result.merge(.dropped(1, reason: .payloadTooLarge))
+                delivery.result.merge(.dropped(1, reason: .payloadTooLarge))
             }
             return
         }
@@ -156,38 +169,40 @@ public struct HTTPSpanSender: Sendable {
             outcome = await sendThroughDisk(
                 prepare(request), spanCount: spans.count, signal: signal, buffer: buffer, context: context)
         } else {
-            outcome = await sendWithRetries(prepare(request), spanCount: spans.count, context: context)
+            outcome = await sendWithRetries(prepare(request), spanCount: spans.count, signal: signal, context: context)
         }
         switch outcome {
         case .delivered(let response):
-            result.merge(accepted(response, spans.count))
+            delivery.result.merge(accepted(response, spans.count))
         case .tooLarge where spans.count > 1:
             await split(
-                spans, context: context, signal: signal, makeRequest: makeRequest, accepted: accepted, result: &result)
+                spans, context: context, signal: signal, makeRequest: makeRequest, accepted: accepted, into: &delivery)
         case .tooLarge:
             warn(context, "too-large-remote", "the server refused a single span as too large (413); dropping it", [:])
-            result.merge(.dropped(1, reason: .payloadTooLarge))
+            delivery.result.merge(.dropped(1, reason: .payloadTooLarge))
         case .failed:
-            result.merge(.dropped(spans.count, reason: .exportFailed))
+            delivery.result.merge(.dropped(spans.count, reason: .exportFailed))
         case .lost(let reason):
-            result.merge(.dropped(spans.count, reason: reason))
+            delivery.result.merge(.dropped(spans.count, reason: reason))
         case .deferred:
-            result.deferred += spans.count
+            delivery.result.deferred += spans.count
+        case .unserved:
+            delivery.unserved.append(contentsOf: spans)
         }
     }
 
     private func split(
         _ spans: ArraySlice<SpanData>, context: ExporterContext?, signal: String,
         makeRequest: ([SpanData]) throws -> HTTPTransport.Request,
-        accepted: (HTTPTransport.Response, Int) -> ExportResult, result: inout ExportResult
+        accepted: (HTTPTransport.Response, Int) -> ExportResult, into delivery: inout Delivery
     ) async {
         let middle = spans.startIndex + spans.count / 2
         await deliver(
             spans[..<middle], context: context, signal: signal, makeRequest: makeRequest, accepted: accepted,
-            result: &result)
+            into: &delivery)
         await deliver(
             spans[middle...], context: context, signal: signal, makeRequest: makeRequest, accepted: accepted,
-            result: &result)
+            into: &delivery)
     }
 
     /// Compresses the body when enabled, and labels it.
@@ -211,6 +226,8 @@ public struct HTTPSpanSender: Sendable {
         case lost(DropReason)
         /// Not delivered yet: kept in the disk buffer.
         case deferred
+        /// Answered with one of the signal's ``HTTPSpanSender/unservedStatuses``.
+        case unserved
     }
 
     /// What one response or transport error means for the batch.
@@ -219,6 +236,8 @@ public struct HTTPSpanSender: Sendable {
         case tooLarge
         case retry(after: Duration?)
         case refused
+        /// One of the signal's ``HTTPSpanSender/unservedStatuses``.
+        case unserved
     }
 
     /// Classifies an HTTP status: 2xx delivered; 413 too large; 408, 429 and 5xx retryable; anything else refused.
@@ -245,13 +264,16 @@ public struct HTTPSpanSender: Sendable {
         var cancelled = false
     }
 
-    /// Sends `request` once.
-    func attempt(_ request: HTTPTransport.Request) async -> Attempt {
+    /// Sends `request`, meant for `signal`, once.
+    func attempt(_ request: HTTPTransport.Request, signal: String) async -> Attempt {
         do {
             let response = try await transport.send(request, timeout: requestTimeout)
-            let verdict = Self.verdict(
-                status: response.status, retryAfter: response.header("Retry-After"),
-                nowSeconds: Double(WallClock.nanosecondsSinceEpoch()) / 1e9)
+            let verdict =
+                unservedStatuses[signal]?.contains(response.status) == true
+                ? .unserved
+                : Self.verdict(
+                    status: response.status, retryAfter: response.header("Retry-After"),
+                    nowSeconds: Double(WallClock.nanosecondsSinceEpoch()) / 1e9)
             return Attempt(
                 verdict: verdict, response: response, problem: "HTTP \(response.status)", mayHaveReachedBackend: false)
         } catch {
@@ -271,16 +293,19 @@ public struct HTTPSpanSender: Sendable {
         }
     }
 
-    func sendWithRetries(_ request: HTTPTransport.Request, spanCount: Int, context: ExporterContext?) async -> Outcome {
+    func sendWithRetries(
+        _ request: HTTPTransport.Request, spanCount: Int, signal: String, context: ExporterContext?
+    ) async -> Outcome {
         var attempt = 1
         while true {
-            let result = await self.attempt(request)
+            let result = await self.attempt(request, signal: signal)
             if result.cancelled { return .failed }
             let verdict = result.verdict
             let problem = result.problem
             switch verdict {
             case .delivered: return .delivered(result.response ?? HTTPTransport.Response(status: 200))
             case .tooLarge: return .tooLarge
+            case .unserved: return .unserved
             case .refused:
                 warnRefused(context, problem, url: request.url, spans: spanCount)
                 return .lost(.exportFailed)

@@ -25,6 +25,8 @@ public final class OTLPExporter: SpanExporter {
     private let protobufEncoder = OTLPProtobufEncoder()
     private let jsonEncoder = OTLPJSONEncoder()
     private let logsEncoder = OTLPLogsEncoder()
+    /// Set once the logs endpoint answered that it serves no OTLP logs (404, 405, 501): late scores then go as spans.
+    private let logsUnsupported = LockedValue(false)
 
     /// Creates an exporter; settings left nil in `configuration` come from the process environment.
     ///
@@ -50,9 +52,12 @@ public final class OTLPExporter: SpanExporter {
     ) throws(NoveumTraceError) {
         let settings = try configuration.resolved(environment: environment)
         self.settings = settings
-        self.sender = HTTPSpanSender(
+        var sender = HTTPSpanSender(
             transport: transport ?? URLSessionTransport(), compression: settings.compression == .gzip,
             maxBodySize: maxBodySize, retryPolicy: retryPolicy, requestTimeout: settings.timeout)
+        // A logs endpoint answering these has no OTLP logs at all (Phoenix: 405, MLflow: 404).
+        sender.unservedStatuses = ["logs": [404, 405, 501]]
+        self.sender = sender
     }
 
     /// OpenTelemetry's batch size, 512, unless the configuration sets one.
@@ -92,19 +97,35 @@ public final class OTLPExporter: SpanExporter {
 
     /// Sends `batch` to ``Settings/endpoint``; late scores (``NoveumClient/score(_:traceID:spanID:)``) among it go
     /// to ``Settings/logsEndpoint`` as `gen_ai.evaluation.result` log records.
+    ///
+    /// A backend that serves traces but not logs (Arize Phoenix answers 405, MLflow 404; 501 counts too) gets them
+    /// as evaluation spans instead, from that answer on, with one warning: the score still arrives.
     public func export(_ batch: [SpanData]) async -> ExportResult {
         guard !batch.isEmpty else { return .success }
         let context = self.context.withLock { $0 } ?? Self.standaloneContext
-        guard let logsEndpoint = settings.logsEndpoint, batch.contains(where: OTLPLogsEncoder.isLateScore) else {
+        guard let logsEndpoint = settings.logsEndpoint, !logsUnsupported.withLock({ $0 }),
+            batch.contains(where: OTLPLogsEncoder.isLateScore)
+        else {
             return await sendSpans(batch, context: context)
         }
         var result = await sendSpans(batch.filter { !OTLPLogsEncoder.isLateScore($0) }, context: context)
-        let scores = batch.filter(OTLPLogsEncoder.isLateScore)
-        result.merge(
-            await sender.send(
-                scores, context: context, signal: "logs",
-                makeRequest: { scores in request(url: logsEndpoint, body: encodeLogs(scores, resource: context.resource)) },
-                accepted: { response, count in interpret(response, spanCount: count, logger: context.logger) }))
+        let delivery = await sender.send(
+            batch.filter(OTLPLogsEncoder.isLateScore), context: context, signal: "logs",
+            makeRequest: { scores in request(url: logsEndpoint, body: encodeLogs(scores, resource: context.resource)) },
+            accepted: { response, count in interpret(response, spanCount: count, logger: context.logger) })
+        result.merge(delivery.result)
+        if !delivery.unserved.isEmpty {
+            let first = logsUnsupported.withLock { unsupported in
+                defer { unsupported = true }
+                return !unsupported
+            }
+            if first {
+                context.logger.warning(
+                    "The OTLP endpoint serves no logs; late scores go to the traces endpoint as evaluation spans",
+                    metadata: ["endpoint": "\(HTTPURLCheck.redacted(logsEndpoint))"])
+            }
+            result.merge(await sendSpans(delivery.unserved, context: context))
+        }
         return result
     }
 
