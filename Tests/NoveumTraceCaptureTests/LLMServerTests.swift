@@ -285,4 +285,53 @@ struct LLMServerTests {
         #expect(event.attributes["exception.message"]?.stringValue == error["message"] as? String)
         print("llama-server 400: \(error)")
     }
+
+    @Test("evaluate with a real judge: the judge's call is an LLM span under the evaluation, its tokens recorded")
+    func judge() async throws {
+        let (client, exporter) = try makeCaptureClient()
+        let capture = try LLMServer.capture(client)
+        // The answer, captured; the judge runs while its span is open, so the score goes on it as an event.
+        let (answerSpanID, score) = try await client.traceOperation("answer the user") { turn in
+            let response = try await LLMServer.http.tracedExecute(
+                try Self.post("/v1/chat/completions", LLMServer.chatBody("What colour is the sky?")), timeout: .seconds(120),
+                capture: capture)
+            let answer = try ServerAnswer(json: try await readBody(response))
+            turn.setAttributes(["input.value": "What colour is the sky?", "output.value": answer.text])
+            let score = try await client.evaluate(turn, name: "helpfulness") { input in
+                let question = "Question: \(input.input ?? "")\nAnswer: \(input.output ?? "")\nIs the answer helpful? Reply yes or no."
+                // The answer is the model's text: escaped into the JSON body.
+                let escaped = String(decoding: try JSONSerialization.data(withJSONObject: [question]), as: UTF8.self)
+                    .dropFirst(2).dropLast(2)
+                let judged = try await LLMServer.http.tracedExecute(
+                    try Self.post("/v1/chat/completions", LLMServer.chatBody(String(escaped), maxTokens: 8)), timeout: .seconds(120),
+                    capture: capture)
+                let verdict = try ServerAnswer(json: try await readBody(judged))
+                return .boolean(
+                    "helpfulness", verdict.text.lowercased().contains("yes"), source: .llmJudge, explanation: verdict.text)
+            }
+            return (turn.spanID, score)
+        }
+        #expect(await client.flush() == 0)
+        let spans = exporter.spans
+        #expect(spans.count == 4)
+        let turn = try #require(spans.first { $0.spanID == answerSpanID })
+        let evaluation = try #require(spans.first { $0.name == "evaluate helpfulness" })
+        let calls = spans.filter { $0.name == "chat \(LLMServer.model)" }
+        #expect(calls.count == 2)
+        let answerCall = try #require(calls.first { $0.parentSpanID == turn.spanID })
+        let judgeCall = try #require(calls.first { $0.parentSpanID == evaluation.spanID })
+        #expect(evaluation.parentSpanID == turn.spanID && evaluation.traceID == turn.traceID)
+        #expect(answerCall.string("llm.output.response") == turn.string("output.value"))
+        // The judge's own tokens, as the server counted them.
+        #expect((judgeCall.int("gen_ai.usage.input_tokens") ?? 0) > 0 && (judgeCall.int("gen_ai.usage.output_tokens") ?? 0) > 0)
+        #expect(judgeCall.string("llm.output.response") == score.explanation)
+        // The verdict: an event on the answered turn, and the evaluation span's attributes.
+        let event = try #require(turn.events.first { $0.name == Score.eventName })
+        #expect(event.attributes["gen_ai.evaluation.name"] == .string("helpfulness"))
+        #expect(event.attributes["noveum.score.source"] == .string("llm_judge"))
+        #expect(event.attributes["gen_ai.evaluation.score.label"] == .string(score.label ?? ""))
+        #expect(event.attributes["gen_ai.evaluation.explanation"] == .string(score.explanation ?? ""))
+        #expect(evaluation.attributes["gen_ai.evaluation.score.label"] == .string(score.label ?? ""))
+        print("llama-server judge: \(score.label ?? "") (\(judgeCall.int("gen_ai.usage.input_tokens") ?? 0) + \(judgeCall.int("gen_ai.usage.output_tokens") ?? 0) tokens): \(score.explanation ?? "")")
+    }
 }
