@@ -18,6 +18,9 @@ public struct StoredScore: Sendable, Hashable, Codable {
     public var timeNanos: Int64
     /// Recorded after the span ended, by its ids.
     public var late: Bool
+    /// Whether the store holds the evaluated span. A late score names its span by id, and may arrive for a span
+    /// recorded elsewhere (another backend, a sampled process): it is kept all the same.
+    public var spanRecorded: Bool
 }
 
 /// Scores of one name over one group of evaluated spans (a model, or an operation).
@@ -53,8 +56,10 @@ extension TraceStore {
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT trace_id, span_id, name, value, label, explanation, source, type, response_id, time_ns, late
-                    FROM scores WHERE trace_id IN (\(marks)) ORDER BY time_ns, source_span_id, position
+                    SELECT c.trace_id, c.span_id, c.name, c.value, c.label, c.explanation, c.source, c.type, c.response_id,
+                      c.time_ns, c.late,
+                      EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = c.trace_id AND s.span_id = c.span_id)
+                    FROM scores c WHERE c.trace_id IN (\(marks)) ORDER BY c.time_ns, c.source_span_id, c.position
                     """, arguments: StatementArguments(slice))
             {
                 let score = Self.score(row)
@@ -93,7 +98,7 @@ extension TraceStore {
     private static func score(_ row: Row) -> StoredScore {
         StoredScore(
             traceID: row[0], spanID: row[1], name: row[2], value: row[3], label: row[4], explanation: row[5],
-            source: row[6], type: row[7], responseID: row[8], timeNanos: row[9], late: row[10])
+            source: row[6], type: row[7], responseID: row[8], timeNanos: row[9], late: row[10], spanRecorded: row[11])
     }
 }
 

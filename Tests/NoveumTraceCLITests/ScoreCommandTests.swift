@@ -58,7 +58,12 @@ struct ScoreCommandTests {
         span.score(.number("relevance", 0.25, source: .llmJudge, explanation: "off topic"))
         client.finishSpan(span)
         client.score(.boolean("thumbs_up", false, source: .human), traceID: span.traceID, spanID: span.spanID)
+        // A span this process never recorded: the score is kept, and `show` lists it apart.
+        let elsewhere = TraceID(high: 0xabc, low: 0xdef)
+        client.score(.number("relevance", 0.1, source: .human), traceID: elsewhere, spanID: SpanID(rawValue: 0x77))
         await client.shutdown()
+        let shown = try await run(["show", elsewhere.description, "--dir", folder])
+        #expect(shown.contains("Scores on the whole trace, or on spans not recorded here:\n  ★ relevance 0.1 · human · late (span 0000000000000077)"))
 
         let otlp = try jsonObject(try await run(["export", span.traceID.description, "--dir", folder])) as! [String: Any]
         let spans = ((otlp["resourceSpans"] as! [[String: Any]]).flatMap { $0["scopeSpans"] as! [[String: Any]] })

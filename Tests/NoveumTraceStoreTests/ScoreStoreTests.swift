@@ -30,6 +30,9 @@ struct ScoreStoreTests {
                         [.boolean("thumbs_up", true, source: .human, explanation: "liked it")]),
             Self.scored(trace: 2, id: 3, name: "chat gpt-4o", model: "gpt-4o", [.number("relevance", 1.0), .boolean("thumbs_up", false)]),
             Self.scored(trace: 3, id: 4, name: "chat llama", model: "llama", [.category("sentiment", "positive")]),
+            // A late score for a span the store never got (recorded by another process that sampled it out, say).
+            Self.scored(trace: 3, id: 5, parent: 99, name: "evaluation relevance", model: nil, late: true,
+                        [.number("relevance", 0.1)]),
         ].map(record)
         try store.insert(records)
         try store.insert(records)
@@ -40,6 +43,11 @@ struct ScoreStoreTests {
         #expect(first[1].late && !first[0].late)
         #expect(first[1].value == 1 && first[1].label == "pass" && first[1].source == "human" && first[1].explanation == "liked it")
         #expect(first[0].type == "numeric" && first[0].source == "llm_judge")
+        #expect(first.allSatisfy { $0.spanRecorded })
+        let third = try store.scores(trace: traceHex(3))
+        #expect(third.map(\.name) == ["sentiment", "relevance"])
+        #expect(third.map(\.spanRecorded) == [true, false])
+        #expect(third[1].spanID == SpanID(rawValue: 99).description && third[1].late)
 
         let byModel = try store.scoreSummaries(by: .model)
         let relevance = try #require(byModel.first { $0.name == "relevance" && $0.group == "gpt-4o" })

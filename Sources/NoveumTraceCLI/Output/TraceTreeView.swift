@@ -77,6 +77,13 @@ enum TraceTreeView {
         // A score shows under the span it evaluates (a late score's own evaluation span shows none).
         var scores: [String: [StoredScore]] = [:]
         for score in summary.scores { if let spanID = score.spanID { scores[spanID, default: []].append(score) } }
+        func scoreLine(_ score: StoredScore) -> String {
+            var text = "★ " + Format.score(score)
+            if let source = score.source { text += " · " + source }
+            if score.late { text += " · late" }
+            if let explanation = score.explanation { text += " · " + explanation }
+            return terminal.styled(text, .magenta)
+        }
         let nameWidth = min(64, max(20, rows.map { $0.prefix.count + title($0.span).count }.max() ?? 20))
         let start = summary.startNanos
         let total = max(1, summary.durationNanos)
@@ -105,17 +112,20 @@ enum TraceTreeView {
             if let cost = span.cost, cost > 0 { line += "  " + terminal.styled(Format.cost(cost), .yellow) }
             out += line + "\n"
             let indent = String(repeating: " ", count: min(prefix.count, nameWidth)) + "   "
-            for score in scores[span.spanID] ?? [] {
-                var text = "★ " + Format.score(score)
-                if let source = score.source { text += " · " + source }
-                if score.late { text += " · late" }
-                if let explanation = score.explanation { text += " · " + explanation }
-                out += indent + terminal.styled(text, .magenta) + "\n"
-            }
+            for score in scores[span.spanID] ?? [] { out += indent + scoreLine(score) + "\n" }
             if span.isFailure {
                 let message = [span.exceptionType, span.exceptionMessage ?? span.statusMessage]
                     .compactMap { $0 }.joined(separator: ": ")
                 if !message.isEmpty { out += indent + terminal.styled("✗ " + message, .boldRed) + "\n" }
+            }
+        }
+        // Scores on spans this store does not hold (the span was recorded elsewhere), or on the whole trace.
+        let elsewhere = summary.scores.filter { !$0.spanRecorded }
+        if !elsewhere.isEmpty {
+            out += "\n" + terminal.styled("Scores on the whole trace, or on spans not recorded here:", .dim) + "\n"
+            for score in elsewhere {
+                let target = score.spanID.map { "(span \($0))" } ?? "(the trace)"
+                out += "  " + scoreLine(score) + " " + terminal.styled(target, .dim) + "\n"
             }
         }
         return out

@@ -144,7 +144,8 @@ function scoreText(s) {
 }
 function scoreChip(s) {
   const cls = s.type === "boolean" ? (Number(s.value) === 1 ? " pass" : " fail") : "";
-  return '<span class="score' + cls + '" title="' + esc([s.source, s.late ? "late" : "", s.explanation].filter(Boolean).join(" · ")) +
+  return '<span class="score' + cls + '" title="' + esc([s.source, s.late ? "late" : "", s.span_recorded ? "" : "on a span not recorded here",
+    s.explanation].filter(Boolean).join(" · ")) +
     '">' + esc(s.name) + " " + esc(scoreText(s)) + "</span>";
 }
 function latestScores(scores) { const m = new Map(); for (const s of scores || []) m.set(s.name, s); return [...m.values()]; }
