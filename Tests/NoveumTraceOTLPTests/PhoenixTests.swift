@@ -85,13 +85,8 @@ struct PhoenixTests {
         // Phoenix serves no OTLP logs (it answers 405 on /v1/logs): the late score comes as an evaluation span.
         let exporter = try OTLPExporter(.init(endpoint: base + "/v1/traces", protocol: .httpProtobuf), environment: [:])
         let client = try NoveumClient(project: "phoenix-scores", environment: "test", config: .init(exporters: [exporter]))
-        let span = client.startSpan(name: "chat gpt-4o-mini", attributes: ["gen_ai.request.model": "gpt-4o-mini"])
-        span.score(.number("relevance", 0.82, label: "relevant", source: .llmJudge, explanation: "Answers the question."))
-        client.finishSpan(span)
-        #expect(await client.flush() == 0)
-        #expect(client.score(.boolean("thumbs_up", false, source: .human), traceID: span.traceID, spanID: span.spanID))
-        #expect(await client.flush() == 0)
-        await client.shutdown()
+        let span = await recordScoredSpan(on: client)
+        #expect(span.undelivered == [0, 0])
 
         let stored = try #require(
             await ExternalServer.phoenixSpans(

@@ -90,13 +90,8 @@ struct MLflowTests {
             .init(endpoint: base + "/v1/traces", protocol: .httpProtobuf, headers: ["x-mlflow-experiment-id": "0"]),
             environment: [:])
         let client = try NoveumClient(project: "mlflow-scores", environment: "ci", config: .init(exporters: [exporter]))
-        let span = client.startSpan(name: "chat gpt-4o-mini", attributes: ["gen_ai.request.model": "gpt-4o-mini"])
-        span.score(.number("relevance", 0.82, label: "relevant", source: .llmJudge, explanation: "Answers the question."))
-        client.finishSpan(span)
-        #expect(await client.flush() == 0)
-        #expect(client.score(.boolean("thumbs_up", false, source: .human), traceID: span.traceID, spanID: span.spanID))
-        #expect(await client.flush() == 0)
-        await client.shutdown()
+        let span = await recordScoredSpan(on: client)
+        #expect(span.undelivered == [0, 0])
 
         let spans = await Loopback.poll(timeout: .seconds(20), every: .milliseconds(250)) { () async -> [[String: Any]]? in
             guard let response = await Loopback.get("\(base)/api/3.0/mlflow/traces/batchGet?trace_ids=tr-\(span.traceID)"),
