@@ -91,6 +91,44 @@ struct AttributeTests {
         #expect(span.droppedAttributeCount == 2)
     }
 
+    @Test("a literal is an AttributeLiteral; a dictionary variable still works; both record the same")
+    func literalAndVariable() async throws {
+        let (client, exporter) = try makeClient()
+        let tokens = 12
+        let missing: Int? = nil
+        let variable: [String: any AttributeValueConvertible] = ["c": 3, "a": "one", "none": missing, "b": tokens]
+        client.traceOperation("literal") { span in
+            span.setAttributes(["c": 3, "a": "one", "none": missing, "b": tokens])
+        }
+        client.traceOperation("variable") { span in span.setAttributes(variable) }
+        // A key written twice: the later value, where a Dictionary literal would stop the program.
+        client.traceOperation("repeated") { span in span.setAttributes(["k": 1, "j": true, "k": 2]) }
+        await client.flush()
+        let literal = try #require(exporter.spans(named: "literal").first)
+        let fromVariable = try #require(exporter.spans(named: "variable").first)
+        #expect(literal.attributes == fromVariable.attributes)
+        #expect(literal.attributes.map(\.key) == ["a", "b", "c"])
+        #expect(literal.attributes["b"] == .int(12))
+        let repeated = try #require(exporter.spans(named: "repeated").first)
+        #expect(repeated.attributes.map(\.key) == ["j", "k"] && repeated.attributes["k"] == .int(2))
+    }
+
+    @Test("a span that records nothing ignores a literal, and one that has ended counts the call")
+    func literalOnSampledOutAndEnded() async throws {
+        let (sampledOut, silent) = try makeClient(samplingRate: 0)
+        let span = sampledOut.startSpan(name: "out")
+        span.setAttributes(["a": 1, "b": "two"])
+        #expect(span.attributeList.isEmpty)
+        sampledOut.finishSpan(span)
+        #expect(await sampledOut.flush() == 0 && silent.spans.isEmpty)
+
+        let (client, _) = try makeClient()
+        let ended = client.startSpan(name: "ended")
+        client.finishSpan(ended)
+        ended.setAttributes(["late": true])
+        #expect(client.stats.ignoredCallsOnEndedSpans == 1)
+    }
+
     @Test("attributes beyond the per-span limit are dropped and counted")
     func limits() async throws {
         let (client, exporter) = try makeClient(limits: SpanLimits(maxAttributes: 3, maxEvents: 1))

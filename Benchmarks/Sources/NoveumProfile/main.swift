@@ -20,7 +20,7 @@ import Darwin
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard arguments.count >= 2, let count = Int(arguments[1]) else {
-    print("usage: noveum-profile <start-finish|sampled-out|noop-tracer|trace-operation|trace-operation-async|four-attributes|four-attributes-dictionary|llm|macro-sync[-by-hand]|macro-async[-by-hand]|encode-noveum-json|deliver-noveum-json[-gzip]|price-lookup[-new-model]|price-table-parse|trace-of-ten> <spans>")
+    print("usage: noveum-profile <start-finish|sampled-out|noop-tracer|noop-with-span|trace-operation[-sampled-out]|trace-operation-attributes[-sampled-out]|trace-operation-async|four-attributes-dictionary-sampled-out|four-attributes|four-attributes-dictionary|llm|macro-sync[-by-hand]|macro-async[-by-hand]|encode-noveum-json|deliver-noveum-json[-gzip]|price-lookup[-new-model]|price-table-parse|trace-of-ten> <spans>")
     exit(2)
 }
 let exporter = DiscardingExporter()
@@ -61,6 +61,34 @@ case "noop-tracer":
 case "trace-operation":
     for _ in 0..<count {
         NoveumTrace.traceOperation("op") { _ in }
+    }
+case "trace-operation-sampled-out":
+    for _ in 0..<count {
+        sampledOut.traceOperation("op") { _ in }
+    }
+case "noop-with-span":
+    // The floor of the closure idiom: NoOpTracer's withSpan binds the service context for the body.
+    let tracer = NoOpTracer()
+    for _ in 0..<count {
+        tracer.withSpan("op") { _ in }
+    }
+case "four-attributes-dictionary-sampled-out":
+    for _ in 0..<count {
+        let span = sampledOut.startSpan(name: "op")
+        span.setAttributes(["attr.string": "value", "attr.int": 42, "attr.double": 3.25, "attr.bool": true])
+        sampledOut.finishSpan(span)
+    }
+case "trace-operation-attributes":
+    for _ in 0..<count {
+        NoveumTrace.traceOperation("op") { span in
+            span.setAttributes(["attr.string": "value", "attr.int": 42, "attr.double": 3.25, "attr.bool": true])
+        }
+    }
+case "trace-operation-attributes-sampled-out":
+    for _ in 0..<count {
+        sampledOut.traceOperation("op") { span in
+            span.setAttributes(["attr.string": "value", "attr.int": 42, "attr.double": 3.25, "attr.bool": true])
+        }
     }
 case "trace-operation-async":
     blocking {

@@ -144,6 +144,20 @@ public struct NoveumSpan: Sendable {
     /// ```swift
     /// span.setAttributes(["llm.input_tokens": usage.promptTokens, "llm.response": text])
     /// ```
+    ///
+    /// The literal is an ``AttributeLiteral``, not a `Dictionary`: a span that records nothing ignores it without
+    /// hashing a key.
+    public func setAttributes(_ attributes: AttributeLiteral) {
+        guard let span = recording, !attributes.pairs.isEmpty else { return }
+        // Converted outside the span's lock (a conversion is the caller's code), then set under it.
+        attributes.withSortedElements { elements in
+            span.mutate { $0.set(contentsOf: elements) }
+        }
+    }
+
+    /// Sets the attributes of a dictionary (a literal goes to ``setAttributes(_:)-(AttributeLiteral)``), in key
+    /// order.
+    @_disfavoredOverload
     public func setAttributes(_ attributes: [String: any AttributeValueConvertible]) {
         guard let span = recording, !attributes.isEmpty else { return }
         // Converted outside the span's lock (a conversion is the caller's code), then set under it.
