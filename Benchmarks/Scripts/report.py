@@ -159,6 +159,23 @@ def main():
     ns, noop = get("08 sampled out", "ns"), get("08 sampled out", "noop")
     if ns and noop:
         target("sampled out ≤ 2× NoOpTracer", f"{ns / noop:.2f}× ({ns:.0f} vs {noop:.0f} ns)", ns / noop <= 2)
+    # The product document's idioms against NoOpTracer's `withSpan` (its closure: the floor of ours).
+    ns4, ns5 = get("04 4 attributes", "ns"), get("05 4 attributes, one dictionary", "ns")
+    if ns4 and ns5:
+        target("4 attributes in one dictionary literal ≤ 4 `setAttribute` calls", f"{ns5 / ns4:.2f}× ({ns5:.0f} vs {ns4:.0f} ns)",
+               ns5 <= ns4)
+    noop3 = get("03 traceOperation {} sync", "noop")
+    if ns3 and noop3:
+        target("`traceOperation {}` (sync) ≤ 2× NoOpTracer `withSpan`", f"{ns3 / noop3:.2f}× ({ns3:.0f} vs {noop3:.0f} ns)",
+               ns3 / noop3 <= 2)
+    ns13, noop13 = get("13 traceOperation {} sync, sampled out", "ns"), get("13 traceOperation {} sync, sampled out", "noop")
+    if ns13 and noop13:
+        target("`traceOperation {}` sampled out ≤ 1.2× NoOpTracer `withSpan`",
+               f"{ns13 / noop13:.2f}× ({ns13:.0f} vs {noop13:.0f} ns)", ns13 / noop13 <= 1.2)
+    ns14 = get("14 4 attributes, one dictionary, sampled out", "ns")
+    if ns14 and noop13:
+        target("4 attributes in one dictionary literal, sampled out ≤ 2× NoOpTracer `withSpan`",
+               f"{ns14 / noop13:.2f}× ({ns14:.0f} vs {noop13:.0f} ns)", ns14 / noop13 <= 2)
     for case in ("01 start+finish", "02 traceOperation {}", "03 traceOperation {} sync"):
         allocs = get(case, "allocs")
         if allocs is not None:

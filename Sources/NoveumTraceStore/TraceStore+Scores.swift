@@ -102,7 +102,7 @@ extension TraceStore {
     }
 }
 
-/// How ``TraceStore/scoreSummaries(by:)`` groups scores.
+/// How ``TraceStore/scoreSummaries(by:sinceNanos:)`` groups scores.
 public enum ScoreGrouping: String, Sendable, CaseIterable {
     /// By the evaluated span's model.
     case model

@@ -58,6 +58,15 @@ func registerSpanBenchmarks() {
     bench("09 trace of 10 spans", "noveum", spans: traces * 10, watching: [client]) {
         for _ in 0..<traces { NoveumWork.traceOfTen(client) }
     }
+
+    // The product document's idioms on a trace that was sampled out: the closure (against the baselines'
+    // `withSpan`), and a span given four attributes in one dictionary literal.
+    bench("13 traceOperation {} sync, sampled out", "noveum", spans: n, watching: [sampledOut]) {
+        for _ in 0..<n { NoveumWork.traceOperationSync(sampledOut) }
+    }
+    bench("14 4 attributes, one dictionary, sampled out", "noveum", spans: n, watching: [sampledOut]) {
+        for _ in 0..<n { NoveumWork.fourAttributesDictionary(sampledOut) }
+    }
 }
 
 /// The same workloads on a baseline tracer, through swift-distributed-tracing's API. `sampledOut` is the tracer
@@ -101,5 +110,13 @@ func registerSpanBaselines<T: Tracer>(_ implementation: String, _ tracer: T, sam
 
     bench("09 trace of 10 spans", implementation, spans: traces * 10) {
         for _ in 0..<traces { TracerWork.traceOfTen(tracer) }
+    }
+
+    bench("13 traceOperation {} sync, sampled out", implementation, spans: n) {
+        for _ in 0..<n { TracerWork.withSpanSync(sampledOut) }
+    }
+
+    bench("14 4 attributes, one dictionary, sampled out", implementation, spans: n) {
+        for _ in 0..<n { TracerWork.fourAttributesBatch(sampledOut) }
     }
 }

@@ -28,6 +28,12 @@ enum NoveumWork {
         NoveumTrace.traceOperation("op") { span in blackHole(span) }
     }
 
+    /// The synchronous closure on `client` (the sampled-out cases).
+    @inline(__always)
+    static func traceOperationSync(_ client: NoveumClient) {
+        client.traceOperation("op") { span in blackHole(span) }
+    }
+
     /// A span with four attributes (string, int, double, bool), set one call at a time.
     @inline(__always)
     static func fourAttributes(_ client: NoveumClient) {
