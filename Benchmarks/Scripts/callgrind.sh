@@ -17,8 +17,9 @@ cd "$(dirname "$0")/.."
 
 workloads=("$@")
 if [ ${#workloads[@]} -eq 0 ]; then
-  workloads=(start-finish sampled-out noop-tracer trace-operation four-attributes four-attributes-dictionary llm
-             encode-noveum-json)
+  workloads=(start-finish sampled-out noop-tracer noop-with-span trace-operation trace-operation-sampled-out
+             four-attributes four-attributes-dictionary four-attributes-dictionary-sampled-out
+             trace-operation-attributes trace-operation-attributes-sampled-out llm encode-noveum-json)
 fi
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
 
