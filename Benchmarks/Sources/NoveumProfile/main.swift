@@ -30,6 +30,20 @@ let client = Fixtures.client(exporters: [exporter], maxQueueSize: count + 1_024)
 let sampledOut = Fixtures.client(samplingRate: 0, exporters: [DiscardingExporter()])
 try NoveumTrace.install(client)
 
+/// A span on `client` given the four attributes of the suite in one dictionary literal.
+@inline(__always)
+func fourAttributesDictionary(_ client: NoveumClient) {
+    let span = client.startSpan(name: "op")
+    setFourAttributes(span)
+    client.finishSpan(span)
+}
+
+/// The suite's four attributes (string, int, double, bool) in one dictionary literal.
+@inline(__always)
+func setFourAttributes(_ span: NoveumSpan) {
+    span.setAttributes(["attr.string": "value", "attr.int": 42, "attr.double": 3.25, "attr.bool": true])
+}
+
 /// Runs `body` in a task and waits for it on this thread.
 func blocking(_ body: @escaping @Sendable () async -> Void) {
     let done = DispatchSemaphore(value: 0)
@@ -73,23 +87,11 @@ case "noop-with-span":
         tracer.withSpan("op") { _ in }
     }
 case "four-attributes-dictionary-sampled-out":
-    for _ in 0..<count {
-        let span = sampledOut.startSpan(name: "op")
-        span.setAttributes(["attr.string": "value", "attr.int": 42, "attr.double": 3.25, "attr.bool": true])
-        sampledOut.finishSpan(span)
-    }
+    for _ in 0..<count { fourAttributesDictionary(sampledOut) }
 case "trace-operation-attributes":
-    for _ in 0..<count {
-        NoveumTrace.traceOperation("op") { span in
-            span.setAttributes(["attr.string": "value", "attr.int": 42, "attr.double": 3.25, "attr.bool": true])
-        }
-    }
+    for _ in 0..<count { NoveumTrace.traceOperation("op") { span in setFourAttributes(span) } }
 case "trace-operation-attributes-sampled-out":
-    for _ in 0..<count {
-        sampledOut.traceOperation("op") { span in
-            span.setAttributes(["attr.string": "value", "attr.int": 42, "attr.double": 3.25, "attr.bool": true])
-        }
-    }
+    for _ in 0..<count { sampledOut.traceOperation("op") { span in setFourAttributes(span) } }
 case "trace-operation-async":
     blocking {
         for _ in 0..<count {
@@ -106,11 +108,7 @@ case "four-attributes":
         client.finishSpan(span)
     }
 case "four-attributes-dictionary":
-    for _ in 0..<count {
-        let span = client.startSpan(name: "op")
-        span.setAttributes(["attr.string": "value", "attr.int": 42, "attr.double": 3.25, "attr.bool": true])
-        client.finishSpan(span)
-    }
+    for _ in 0..<count { fourAttributesDictionary(client) }
 case "llm":
     blocking {
         for _ in 0..<count {
