@@ -113,6 +113,30 @@ struct AttributeTests {
         #expect(repeated.attributes.map(\.key) == ["j", "k"] && repeated.attributes["k"] == .int(2))
     }
 
+    @Test("more than 16 attributes at once, from a literal or a dictionary, are set in key order")
+    func manyInKeyOrder() async throws {
+        let (client, exporter) = try makeClient()
+        client.traceOperation("literal") { span in
+            span.setAttributes([
+                "q": 16, "p": 15, "o": 14, "n": 13, "m": 12, "l": 11, "k": 10, "j": 9, "i": 8, "h": 7, "g": 6,
+                "f": 5, "e": 4, "d": 3, "c": 2, "b": 1, "a": 0,
+            ])
+        }
+        let keys = (0..<40).map { "key.\(String(1_000 + $0 * 37 % 40))" }
+        var dictionary: [String: any AttributeValueConvertible] = [:]
+        for (index, key) in keys.enumerated() { dictionary[key] = index }
+        client.traceOperation("dictionary") { span in span.setAttributes(dictionary) }
+        client.traceOperation("in order") { span in span.setAttributes(["a": 1, "b": 2, "c": 3]) }
+        await client.flush()
+        let literal = try #require(exporter.spans(named: "literal").first)
+        #expect(literal.attributes.map(\.key) == "abcdefghijklmnopq".map { String($0) })
+        #expect(literal.attributes["q"] == .int(16))
+        let fromDictionary = try #require(exporter.spans(named: "dictionary").first)
+        #expect(fromDictionary.attributes.map(\.key) == keys.sorted())
+        let inOrder = try #require(exporter.spans(named: "in order").first)
+        #expect(inOrder.attributes.map(\.key) == ["a", "b", "c"])
+    }
+
     @Test("a span that records nothing ignores a literal, and one that has ended counts the call")
     func literalOnSampledOutAndEnded() async throws {
         let (sampledOut, silent) = try makeClient(samplingRate: 0)

@@ -8,6 +8,7 @@ public struct AttributeList: Sendable, Hashable, RandomAccessCollection, Express
         public var key: String
         public var value: AttributeValue
 
+        @inlinable
         public init(key: String, value: AttributeValue) {
             self.key = key
             self.value = value
@@ -72,33 +73,83 @@ public struct AttributeList: Sendable, Hashable, RandomAccessCollection, Express
             if let attribute = value.attributeValue { self[key] = attribute }
             return
         }
-        Self.withSortedElements(of: dictionary) { elements in
+        Self.withConvertedElements(of: dictionary) { elements in
+            Self.sortByKey(elements)
+            // Keys of a dictionary are distinct: into an empty list, nothing to replace.
+            let replacing = !storage.isEmpty
             storage.reserveCapacity(storage.count + elements.count)
-            if storage.isEmpty {
-                // Keys of a dictionary are distinct: nothing to replace.
-                storage.append(contentsOf: elements)
-            } else {
-                for element in elements { self[element.key] = element.value }
+            for index in elements.indices {
+                let element = elements.moveElement(from: index)
+                if replacing, replaceValue(forKey: element.key, with: element.value) { continue }
+                storage.append(element)
             }
         }
     }
 
-    /// Converts the non-nil values of `dictionary` into scratch space on the stack, sorted by key so that their
-    /// order does not depend on hashing, and passes them to `body`; no list is allocated.
-    static func withSortedElements<Result>(
-        of dictionary: [String: any AttributeValueConvertible], _ body: (UnsafeMutableBufferPointer<Element>) -> Result
-    ) -> Result {
+    /// Converts the non-nil values of `pairs` into scratch space on the stack, in their order, and hands them to
+    /// `consume`, which takes them over: it moves every element out or deinitializes it. No list is allocated.
+    ///
+    /// Each pair is read in place, through pointers to its two members: `pairs[i].1` copies the whole pair first,
+    /// and copying its existential value goes through the run time's generic witnesses, twice the cost of
+    /// converting it. (Memory bound to a tuple is bound to its members' types at their offsets.)
+    static func withConvertedElements(
+        of pairs: UnsafeBufferPointer<(String, any AttributeValueConvertible)>,
+        _ consume: (UnsafeMutableBufferPointer<Element>) -> Void
+    ) {
+        typealias Pair = (String, any AttributeValueConvertible)
+        guard let base = pairs.baseAddress, let valueOffset = MemoryLayout<Pair>.offset(of: \Pair.1) else { return }
+        withUnsafeTemporaryAllocation(of: Element.self, capacity: pairs.count) { scratch in
+            var converted = 0
+            for index in 0..<pairs.count {
+                let pair = UnsafeRawPointer(base + index)
+                // A mutable pointer (never written through) makes `pointee` an lvalue: the existential is then
+                // opened where it lies, where an immutable one's `pointee` is copied first.
+                let value = UnsafeMutableRawPointer(mutating: pair + valueOffset)
+                    .assumingMemoryBound(to: (any AttributeValueConvertible).self)
+                guard let attribute = value.pointee.attributeValue else { continue }
+                let key = pair.assumingMemoryBound(to: String.self).pointee
+                scratch.initializeElement(at: converted, to: Element(key: key, value: attribute))
+                converted += 1
+            }
+            consume(UnsafeMutableBufferPointer(rebasing: scratch[..<converted]))
+        }
+    }
+
+    /// ``withConvertedElements(of:_:)-(UnsafeBufferPointer<(String,any AttributeValueConvertible)>,_)`` for the
+    /// pairs of a dictionary.
+    static func withConvertedElements(
+        of dictionary: [String: any AttributeValueConvertible], _ consume: (UnsafeMutableBufferPointer<Element>) -> Void
+    ) {
         withUnsafeTemporaryAllocation(of: Element.self, capacity: dictionary.count) { scratch in
-            var count = 0
+            var converted = 0
             for (key, value) in dictionary {
                 guard let attribute = value.attributeValue else { continue }
-                scratch.initializeElement(at: count, to: Element(key: key, value: attribute))
-                count += 1
+                scratch.initializeElement(at: converted, to: Element(key: key, value: attribute))
+                converted += 1
             }
-            var elements = UnsafeMutableBufferPointer(rebasing: scratch[..<count])
+            consume(UnsafeMutableBufferPointer(rebasing: scratch[..<converted]))
+        }
+    }
+
+    /// Sorts `elements` by key in place, stably: of a key given twice, the later value stays last, so it wins
+    /// when the elements are set in order. Attributes set at once are a handful, often already in order: an
+    /// insertion sort checks that in one comparison per element and moves no element then.
+    @usableFromInline
+    static func sortByKey(_ elements: UnsafeMutableBufferPointer<Element>) {
+        guard elements.count > 1, let base = elements.baseAddress else { return }
+        guard elements.count <= 16 else {
+            var elements = elements
             elements.sort { $0.key < $1.key }
-            defer { elements.deinitialize() }
-            return body(elements)
+            return
+        }
+        for index in 1..<elements.count where base[index].key < base[index - 1].key {
+            let element = (base + index).move()
+            var hole = index
+            while hole > 0, element.key < base[hole - 1].key {
+                (base + hole).moveInitialize(from: base + hole - 1, count: 1)
+                hole -= 1
+            }
+            (base + hole).initialize(to: element)
         }
     }
 

@@ -18,24 +18,4 @@ public struct AttributeLiteral: ExpressibleByDictionaryLiteral, Sendable {
     public init(dictionaryLiteral elements: (String, any AttributeValueConvertible)...) {
         pairs = elements
     }
-
-    /// Converts the non-nil values into scratch space on the stack, in key order (as a dictionary's are set, so a
-    /// span records the same attributes in the same order whichever form set them), and passes them to `body`.
-    func withSortedElements<Result>(_ body: (UnsafeMutableBufferPointer<AttributeList.Element>) -> Result) -> Result {
-        withUnsafeTemporaryAllocation(of: AttributeList.Element.self, capacity: pairs.count) { scratch in
-            var count = 0
-            var sorted = true
-            for (key, value) in pairs {
-                guard let attribute = value.attributeValue else { continue }
-                if count > 0, sorted, key < scratch[count - 1].key { sorted = false }
-                scratch.initializeElement(at: count, to: AttributeList.Element(key: key, value: attribute))
-                count += 1
-            }
-            var elements = UnsafeMutableBufferPointer(rebasing: scratch[..<count])
-            // The standard library's sort is stable: of a key written twice, the later value is set last and wins.
-            if !sorted { elements.sort { $0.key < $1.key } }
-            defer { elements.deinitialize() }
-            return body(elements)
-        }
-    }
 }

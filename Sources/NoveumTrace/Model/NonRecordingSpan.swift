@@ -6,6 +6,7 @@ import Tracing
 ///
 /// Its children are sampled out too, so a dropped trace stays whole (absent), and a `traceparent` sent from it
 /// carries the sampled flag `00`, which tells other services to drop their part as well.
+@usableFromInline
 struct NonRecordingSpan: Sendable {
     let parentSpanID: SpanID?
     let parentIsRemote: Bool

@@ -23,13 +23,14 @@ public struct NoveumSpan: Sendable {
     /// The trace id, span id, sampling flag and trace state.
     public let spanContext: SpanContext
     /// The span's record, or what a span that records nothing carries instead.
-    let state: State
+    @usableFromInline let state: State
 
     /// What a handle holds besides its ``spanContext``.
     ///
     /// One enum rather than an optional record beside a placeholder for the sampled-out fields: the record is read
     /// with a tag test and one retain (an optional record was copied through its run-time value witnesses, about
     /// a hundred instructions per inline closure), and the handle has two reference-counted parts, not three.
+    @usableFromInline
     enum State: Sendable {
         /// The state of a recording span, shared by every copy of the handle.
         case recording(SpanRecord)
@@ -84,7 +85,11 @@ public struct NoveumSpan: Sendable {
     public var startTimeNanos: UInt64 { recording?.startTimeNanos ?? 0 }
 
     /// Whether this span records anything. False when its trace was sampled out.
-    public var isRecording: Bool { recording != nil }
+    @inlinable
+    public var isRecording: Bool {
+        if case .recording = state { return true }
+        return false
+    }
 
     /// The trace id: 32 lowercase hex characters in its description.
     public var traceID: TraceID { spanContext.traceID }
@@ -146,13 +151,20 @@ public struct NoveumSpan: Sendable {
     /// ```
     ///
     /// The literal is an ``AttributeLiteral``, not a `Dictionary`: a span that records nothing ignores it without
-    /// hashing a key.
+    /// hashing a key, and a recording span sets the attributes in key order without building a dictionary.
+    @inlinable
     public func setAttributes(_ attributes: AttributeLiteral) {
-        guard let span = recording, !attributes.pairs.isEmpty else { return }
-        // Converted outside the span's lock (a conversion is the caller's code), then set under it.
-        attributes.withSortedElements { elements in
-            span.mutate { $0.set(contentsOf: elements) }
-        }
+        guard isRecording, !attributes.pairs.isEmpty else { return }
+        // Inlined: a sampled-out span costs the caller a tag test.
+        attributes.pairs.withUnsafeBufferPointer { setAttributes(converting: $0) }
+    }
+
+    /// Converts a literal's pairs outside the span's lock (a conversion is the caller's code) and sets them in key
+    /// order, as from a dictionary.
+    @usableFromInline
+    func setAttributes(converting pairs: UnsafeBufferPointer<(String, any AttributeValueConvertible)>) {
+        guard let span = recording else { return }
+        AttributeList.withConvertedElements(of: pairs) { Self.set($0, on: span) }
     }
 
     /// Sets the attributes of a dictionary (a literal goes to ``setAttributes(_:)-(AttributeLiteral)``), in key
@@ -160,10 +172,20 @@ public struct NoveumSpan: Sendable {
     @_disfavoredOverload
     public func setAttributes(_ attributes: [String: any AttributeValueConvertible]) {
         guard let span = recording, !attributes.isEmpty else { return }
-        // Converted outside the span's lock (a conversion is the caller's code), then set under it.
-        AttributeList.withSortedElements(of: attributes) { elements in
-            span.mutate { $0.set(contentsOf: elements) }
+        AttributeList.withConvertedElements(of: attributes) { Self.set($0, on: span) }
+    }
+
+    /// Moves converted attributes into `span` in key order (a dictionary's order comes from hashing; key order is
+    /// the same in every run, and a literal records what the same dictionary would); deinitializes them when the
+    /// span has ended.
+    private static func set(_ elements: UnsafeMutableBufferPointer<AttributeList.Element>, on span: SpanRecord) {
+        AttributeList.sortByKey(elements)
+        var moved = false
+        span.mutate {
+            $0.set(moving: elements)
+            moved = true
         }
+        if !moved { elements.deinitialize() }
     }
 
     /// Sets every attribute of `attributes`.

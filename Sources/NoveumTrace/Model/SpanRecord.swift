@@ -129,12 +129,28 @@ final class SpanRecord: BoundSpan, @unchecked Sendable {
     /// Sets `key`, replacing its value if present; counts the attribute as dropped when `limit` is reached.
     func set(_ key: String, _ value: AttributeValue, limit: Int) {
         if attributes.replaceValue(forKey: key, with: value) { return }
+        append(AttributeList.Element(key: key, value: value), limit: limit)
+    }
+
+    /// Appends an attribute whose key the span does not have, or counts it as dropped past `limit`. Call it under
+    /// the lock.
+    private func append(_ element: consuming AttributeList.Element, limit: Int) {
         if attributes.storage.count < limit {
             // Room for the usual handful at once, instead of growing 1 → 2 → 4 → 8 with an allocation each.
             if attributes.storage.capacity == 0 { attributes.storage.reserveCapacity(min(limit, 8)) }
-            attributes.storage.append(AttributeList.Element(key: key, value: value))
+            attributes.storage.append(element)
         } else {
             droppedAttributeCount += 1
+        }
+    }
+
+    /// Sets each of `elements` in order, moving it in (the buffer is left deinitialized). Call it under the lock.
+    func set(moving elements: UnsafeMutableBufferPointer<AttributeList.Element>) {
+        let limit = limits.maxAttributes
+        for index in elements.indices {
+            let element = elements.moveElement(from: index)
+            if attributes.replaceValue(forKey: element.key, with: element.value) { continue }
+            append(element, limit: limit)
         }
     }
 
