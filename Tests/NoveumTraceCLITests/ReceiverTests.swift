@@ -16,24 +16,6 @@ import FoundationNetworking
 /// instrumentation), from `NOVEUM_MCP_PYTHON`; `.ci/run` sets it.
 let interopPython = ProcessInfo.processInfo.environment["NOVEUM_MCP_PYTHON"]
 
-/// Runs `executable` to its end without blocking a thread of the concurrency pool; returns its status and stdout.
-func runToEnd(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("receiver-test-\(UUID().uuidString).out")
-    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-    let handle = try FileHandle(forWritingTo: outputURL)
-    defer { try? FileManager.default.removeItem(at: outputURL) }
-    process.standardOutput = handle
-    let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
-        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-        do { try process.run() } catch { continuation.resume(throwing: error) }
-    }
-    try handle.close()
-    return (status, (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "")
-}
-
 func script(_ name: String) -> String { Loopback.packageRoot.appendingPathComponent("Scripts/python/\(name)").path }
 
 /// The viewer and the OTLP receiver on a live port over a fresh folder, as `serve` runs them.

@@ -95,27 +95,20 @@ struct CrossProcessScoreTests {
         .enabled(if: commandBinary != nil, "needs the noveum-trace executable (swift build --build-tests builds it)"))
     func feedbackFromAnotherProcess() async throws {
         let folder = try temporaryFolder()
-        func launch(_ arguments: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: commandBinary!)
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
-            return String(decoding: data, as: UTF8.self)
+        func launch(_ arguments: [String]) async throws -> String {
+            let (status, output) = try await runToEnd(try #require(commandBinary), arguments)
+            #expect(status == 0)
+            return output
         }
         // Process A: a traced workflow, through the spool; its trace ids come back as JSON.
-        let demo = try launch(["demo", "--dir", folder, "--runs", "1", "--via-spool", "--no-latency", "--offline", "--json"])
+        let demo = try await launch(["demo", "--dir", folder, "--runs", "1", "--via-spool", "--no-latency", "--offline", "--json"])
         let store = try TraceStore(directory: LocalTraceDirectory(path: folder))
         try store.ingestSpool()
         let trace = try #require(try store.traces(TraceQuery(limit: 1)).traces.first)
         #expect(demo.contains(trace.traceID))
         let target = try #require(try store.trace(trace.traceID).spans.first { $0.parentSpanID != nil })
         // Process B: only the ids.
-        let said = try launch([
+        let said = try await launch([
             "score", "00-\(trace.traceID)-\(target.spanID)-01", "--dir", folder, "--name", "thumbs_up", "--fail",
             "--explanation", "wrong city",
         ])

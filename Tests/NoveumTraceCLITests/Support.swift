@@ -36,3 +36,21 @@ let demoSpanNames = [
     "complex_ai_workflow", "query_enhancement gpt-3.5-turbo", "vector_search", "response_generation gpt-4",
     "execute_tool fetch_order_status",
 ]
+
+/// Runs `executable` to its end without blocking a thread of the concurrency pool; returns its status and stdout.
+func runToEnd(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("cli-test-\(UUID().uuidString).out")
+    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: outputURL)
+    defer { try? FileManager.default.removeItem(at: outputURL) }
+    process.standardOutput = handle
+    let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        do { try process.run() } catch { continuation.resume(throwing: error) }
+    }
+    try handle.close()
+    return (status, (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "")
+}
