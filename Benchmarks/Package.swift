@@ -28,6 +28,7 @@ let package = Package(
             name: "BenchmarkSupport",
             dependencies: [
                 "CHeapStats",
+                "CBenchZlib",
                 .product(name: "NoveumTrace", package: "noveum-trace-swift"),
                 .product(name: "NoveumTraceMacros", package: "noveum-trace-swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,7 +82,8 @@ let package = Package(
             ],
             path: "Sources/NoveumMCPOverhead"
         ),
-        // zlib for pre-compressing request bodies (the SDK's gzip is internal to its package).
+        // zlib for pre-compressing request bodies and reading compressed ones (the SDK's gzip is internal to its
+        // package).
         .target(name: "CBenchZlib", linkerSettings: [.linkedLibrary("z")]),
         // How fast `noveum-trace collect` stores OTLP/HTTP exports sent over loopback (spans/s committed).
         .executableTarget(
@@ -95,6 +97,19 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Sources/NoveumOTLPIngest"
+        ),
+        // Whole-pipeline CPU (user+sys) per span delivered to a loopback receiver, one child process per run: our
+        // OTLP protobuf and Noveum JSON exporters against swift-otel's batch processor and OTLP/HTTP exporter.
+        .executableTarget(
+            name: "noveum-pipeline-cpu",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "NoveumTrace", package: "noveum-trace-swift"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OTel", package: "swift-otel"),
+            ],
+            path: "Sources/NoveumPipelineCPU"
         ),
     ]
 )

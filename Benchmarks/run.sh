@@ -8,16 +8,20 @@
 #   Benchmarks/run.sh --filter REGEX  # only the benchmarks whose name matches
 #   Benchmarks/run.sh --ingest-only   # only the OTLP ingestion benchmark (noveum-trace collect); with --update-doc
 #                                     # it rewrites the table of BENCHMARKS.md's "OTLP ingestion" section
+#   Benchmarks/run.sh --pipeline-only # only the whole-pipeline CPU per delivered span (noveum-pipeline-cpu: our OTLP
+#                                     # and Noveum JSON against swift-otel); with --update-doc it rewrites the table
+#                                     # of BENCHMARKS.md's "Whole pipeline: CPU per delivered span" section
 #
 # Environment: NOVEUM_BENCH_MS (time per benchmark), NOVEUM_BENCH_QUEUE (queue bound, default 16384),
 # OVERLOAD_SECONDS (default 30), NOVEUM_INGEST_SPANS (spans per ingestion row, default 200000; 40000 quick),
+# NOVEUM_PIPELINE_SPANS (spans per whole-pipeline CPU run, default 200000; 40000 quick),
 # NOVEUM_BENCH_SCRATCH (the build folder, default Benchmarks/.build; the main package's noveum-trace is built there
 # too, so the modules both use compile once). Results go to Benchmarks/.results/ (ignored by git).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 
-quick=0 update_doc=0 python=1 filter="" ingest_only=0
+quick=0 update_doc=0 python=1 filter="" ingest_only=0 pipeline_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -25,6 +29,7 @@ while [ $# -gt 0 ]; do
     --no-python) python=0 ;;
     --filter) filter="$2"; shift ;;
     --ingest-only) ingest_only=1 ;;
+    --pipeline-only) pipeline_only=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -56,17 +61,13 @@ if awk -v load="$load_now" -v cores="$(nproc)" 'BEGIN { exit !(load >= cores / 2
 fi
 
 echo "== building (release)"
-swift build -c release --product noveum-otlp-ingest --scratch-path "$scratch"
-# The CLI whose receiver the ingestion benchmark measures: the main package's executable, built from its root.
-(cd "$here/.." && swift build -c release --product noveum-trace --scratch-path "$scratch")
 
-ingest() {
-  echo "== OTLP ingestion into the store (noveum-trace collect)"
+pipeline() {
+  echo "== whole pipeline: CPU per delivered span (our OTLP, Noveum JSON, swift-otel)"
   local args=()
   [ "$quick" = 1 ] && args+=(--quick)
-  ingest_status=0
-  NOVEUM_TRACE_BIN="$scratch/release/noveum-trace" "$scratch/release/noveum-otlp-ingest" ${args[@]+"${args[@]}"} \
-    | tee "$out/otlp-ingest.md" || ingest_status=$?
+  pipeline_status=0
+  "$scratch/release/noveum-pipeline-cpu" ${args[@]+"${args[@]}"} | tee "$out/pipeline-cpu.md" || pipeline_status=$?
 }
 
 # write_doc NAME: replaces what BENCHMARKS.md holds between <!-- NAME:begin --> and <!-- NAME:end --> with the report.
@@ -84,25 +85,51 @@ print(f"updated {doc_path}")
 PY
 }
 
-if [ "$ingest_only" = 1 ]; then
-  ingest
+# only_report FLAG RESULT DOC STATUS: the report of a single-benchmark run (--FLAG), printed, written into
+# BENCHMARKS.md's DOC section with --update-doc; exits with STATUS.
+only_report() {
   {
-    if [ "$quick" = 1 ]; then echo "Command: \`Benchmarks/run.sh --ingest-only --quick\`"; else echo "Command: \`Benchmarks/run.sh --ingest-only\`"; fi
+    if [ "$quick" = 1 ]; then echo "Command: \`Benchmarks/run.sh --$1 --quick\`"; else echo "Command: \`Benchmarks/run.sh --$1\`"; fi
     echo
     cat "$out/machine.md"
     echo
-    cat "$out/otlp-ingest.md"
+    cat "$out/$2"
   } > "$out/report.md"
   echo
   echo "================================================================================"
   cat "$out/report.md"
   if [ "$update_doc" = 1 ]; then
-    write_doc otlp-ingest
+    write_doc "$3"
   fi
-  exit "$ingest_status"
+  exit "$4"
+}
+
+if [ "$pipeline_only" = 1 ]; then
+  swift build -c release --product noveum-pipeline-cpu --scratch-path "$scratch"
+  pipeline
+  only_report pipeline-only pipeline-cpu.md pipeline-cpu "$pipeline_status"
+fi
+
+swift build -c release --product noveum-otlp-ingest --scratch-path "$scratch"
+# The CLI whose receiver the ingestion benchmark measures: the main package's executable, built from its root.
+(cd "$here/.." && swift build -c release --product noveum-trace --scratch-path "$scratch")
+
+ingest() {
+  echo "== OTLP ingestion into the store (noveum-trace collect)"
+  local args=()
+  [ "$quick" = 1 ] && args+=(--quick)
+  ingest_status=0
+  NOVEUM_TRACE_BIN="$scratch/release/noveum-trace" "$scratch/release/noveum-otlp-ingest" ${args[@]+"${args[@]}"} \
+    | tee "$out/otlp-ingest.md" || ingest_status=$?
+}
+
+if [ "$ingest_only" = 1 ]; then
+  ingest
+  only_report ingest-only otlp-ingest.md otlp-ingest "$ingest_status"
 fi
 
 swift build -c release --product noveum-memory --scratch-path "$scratch"
+swift build -c release --product noveum-pipeline-cpu --scratch-path "$scratch"
 
 echo "== ordo-one/benchmark suite"
 bench_args=(--format influx --path "$out" --no-progress)
@@ -124,6 +151,8 @@ overload_status=0
 
 ingest
 
+pipeline
+
 report_args=(--influx "$out"/*.csv --memory "$out/memory-buffered.md" "$out/memory-overload.md")
 [ -n "$py_json" ] && report_args+=(--python "$py_json")
 {
@@ -134,6 +163,8 @@ report_args=(--influx "$out"/*.csv --memory "$out/memory-buffered.md" "$out/memo
   python3 Scripts/report.py "${report_args[@]}"
   echo
   cat "$out/otlp-ingest.md"
+  echo
+  cat "$out/pipeline-cpu.md"
 } > "$out/report.md"
 
 echo
@@ -144,4 +175,5 @@ if [ "$update_doc" = 1 ]; then
   write_doc results
 fi
 [ "$overload_status" != 0 ] && exit "$overload_status"
-exit "$ingest_status"
+[ "$ingest_status" != 0 ] && exit "$ingest_status"
+exit "$pipeline_status"

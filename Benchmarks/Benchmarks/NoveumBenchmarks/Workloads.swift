@@ -37,12 +37,7 @@ enum NoveumWork {
     /// A span with four attributes (string, int, double, bool), set one call at a time.
     @inline(__always)
     static func fourAttributes(_ client: NoveumClient) {
-        let span = client.startSpan(name: "op")
-        span.setAttribute("attr.string", "value")
-        span.setAttribute("attr.int", 42)
-        span.setAttribute("attr.double", 3.25)
-        span.setAttribute("attr.bool", true)
-        client.finishSpan(span)
+        Fixtures.fourAttributesSpan(client)
     }
 
     /// The same four attributes in one dictionary literal, the README's idiom.

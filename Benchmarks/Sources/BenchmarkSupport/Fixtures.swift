@@ -27,6 +27,17 @@ public enum BenchSettings {
 
 /// Clients with a real background pipeline.
 public enum Fixtures {
+    /// The suite's span with four attributes (string, int, double, bool), set one call at a time.
+    @inlinable @inline(__always)
+    public static func fourAttributesSpan(_ client: NoveumClient) {
+        let span = client.startSpan(name: "op")
+        span.setAttribute("attr.string", "value")
+        span.setAttribute("attr.int", 42)
+        span.setAttribute("attr.double", 3.25)
+        span.setAttribute("attr.bool", true)
+        client.finishSpan(span)
+    }
+
     /// A client exporting to `exporters` with the shared batch settings.
     public static func client(
         samplingRate: Double = 1, apiKey: String? = nil, endpoint: String = "http://127.0.0.1:9",

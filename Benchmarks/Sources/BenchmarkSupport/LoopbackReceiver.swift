@@ -7,7 +7,10 @@ import Synchronization
 /// body: the cheapest backend an exporter can talk to, so that end-to-end delivery benchmarks measure the SDK
 /// (encoding, compression, the HTTP client) and not a backend.
 ///
-/// It counts requests and body bytes, so a benchmark can check that requests really arrived.
+/// It counts requests and body bytes, so a benchmark can check that requests really arrived. Made with
+/// `countingSpans: true`, it also counts the spans in each body (``DeliveredSpans``: OTLP protobuf and Noveum JSON,
+/// gzip or not) as it arrives, and answers protobuf requests with `Content-Type: application/x-protobuf` (an empty
+/// `ExportTraceServiceResponse`), which swift-otel's OTLP/HTTP exporter needs to count a `200` as a success.
 public final class LoopbackReceiver: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
@@ -20,13 +23,19 @@ public final class LoopbackReceiver: Sendable {
     public var requests: Int { counters.requests.load(ordering: .relaxed) }
     /// Request body bytes received so far (as sent: compressed when the exporter compresses).
     public var bodyBytes: Int { counters.bodyBytes.load(ordering: .relaxed) }
+    /// Spans in the request bodies received so far (0 unless made with `countingSpans: true`).
+    public var spans: Int { counters.spans.load(ordering: .relaxed) }
+    /// Request bodies whose spans could not be counted (with `countingSpans: true`).
+    public var uncountedBodies: Int { counters.uncountedBodies.load(ordering: .relaxed) }
+    /// Why the last uncounted body could not be counted.
+    public var lastCountError: String? { counters.lastCountError.withLock { $0 } }
 
     /// The base URL, `http://127.0.0.1:<port>`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts listening on an ephemeral port.
-    public init() throws {
-        let counters = Counters()
+    /// Starts listening on an ephemeral port; with `countingSpans`, counts the spans of every request body.
+    public init(countingSpans: Bool = false) throws {
+        let counters = Counters(countingSpans: countingSpans)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -49,8 +58,16 @@ public final class LoopbackReceiver: Sendable {
     }
 
     final class Counters: Sendable {
+        let countingSpans: Bool
         let requests = Atomic<Int>(0)
         let bodyBytes = Atomic<Int>(0)
+        let spans = Atomic<Int>(0)
+        let uncountedBodies = Atomic<Int>(0)
+        let lastCountError = Mutex<String?>(nil)
+
+        init(countingSpans: Bool) {
+            self.countingSpans = countingSpans
+        }
     }
 
     /// Reads a request, then answers it.
@@ -59,6 +76,10 @@ public final class LoopbackReceiver: Sendable {
         typealias OutboundOut = HTTPServerResponsePart
 
         private let counters: Counters
+        /// The request's headers and body so far (when counting spans).
+        private var contentType = ""
+        private var contentEncoding = ""
+        private var body: [UInt8] = []
 
         init(counters: Counters) {
             self.counters = counters
@@ -66,18 +87,39 @@ public final class LoopbackReceiver: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
-            case .head:
-                break
-            case .body(let body):
-                counters.bodyBytes.add(body.readableBytes, ordering: .relaxed)
+            case .head(let head):
+                if counters.countingSpans {
+                    contentType = head.headers.first(name: "Content-Type") ?? ""
+                    contentEncoding = head.headers.first(name: "Content-Encoding") ?? ""
+                    body.removeAll(keepingCapacity: true)
+                }
+            case .body(let part):
+                counters.bodyBytes.add(part.readableBytes, ordering: .relaxed)
+                if counters.countingSpans { body.append(contentsOf: part.readableBytesView) }
             case .end:
+                if counters.countingSpans { countSpans() }
                 counters.requests.add(1, ordering: .relaxed)
                 var headers = HTTPHeaders()
+                if counters.countingSpans && contentType.lowercased().contains("protobuf") {
+                    headers.add(name: "Content-Type", value: "application/x-protobuf")
+                }
                 headers.add(name: "Content-Length", value: "0")
                 let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)
                 context.write(wrapOutboundOut(.head(head)), promise: nil)
                 // Connections stay open (the client closes them); the SDK's HTTP client reuses them.
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            }
+        }
+
+        /// Adds the spans of the request just read to the count, before the request counts as received.
+        private func countSpans() {
+            do {
+                let spans = try DeliveredSpans.count(
+                    body: body, contentType: contentType, contentEncoding: contentEncoding)
+                counters.spans.add(spans, ordering: .relaxed)
+            } catch {
+                counters.uncountedBodies.add(1, ordering: .relaxed)
+                counters.lastCountError.withLock { $0 = error.description }
             }
         }
     }

@@ -73,12 +73,7 @@ enum Shape: String, CaseIterable {
             let span = client.startSpan(name: "op")
             client.finishSpan(span)
         case .fourAttributes:
-            let span = client.startSpan(name: "op")
-            span.setAttribute("attr.string", "value")
-            span.setAttribute("attr.int", 42)
-            span.setAttribute("attr.double", 3.25)
-            span.setAttribute("attr.bool", true)
-            client.finishSpan(span)
+            Fixtures.fourAttributesSpan(client)
         case .llm:
             client.traceLLM(model: "gpt-4o", provider: "openai") { span in
                 span.setAttributes([

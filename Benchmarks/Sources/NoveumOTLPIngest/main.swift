@@ -14,6 +14,7 @@
 // SIGINT and the store is checked with `noveum-trace stats --json` and `list --json`: every span sent, and
 // every trace, exactly once. Exits 1 when a check fails. `--spans` defaults to NOVEUM_INGEST_SPANS, else
 // 200,000 (`--quick`: 40,000). Linux only: CPU time and memory come from /proc.
+import BenchmarkSupport
 import Foundation
 import NIOPosix
 import Synchronization
@@ -24,36 +25,7 @@ import Glibc
 import Darwin
 #endif
 
-/// `--name value` options and `--flag`s.
-struct Options {
-    private var values: [String: String] = [:]
-    private var flags: Set<String> = []
-
-    init(_ arguments: [String]) {
-        var index = 0
-        while index < arguments.count {
-            let key = arguments[index]
-            guard key.hasPrefix("--") else {
-                index += 1
-                continue
-            }
-            let name = String(key.dropFirst(2))
-            if index + 1 < arguments.count, !arguments[index + 1].hasPrefix("--") {
-                values[name] = arguments[index + 1]
-                index += 2
-            } else {
-                flags.insert(name)
-                index += 1
-            }
-        }
-    }
-
-    func flag(_ name: String) -> Bool { flags.contains(name) }
-    func string(_ name: String) -> String? { values[name] }
-    func int(_ name: String) -> Int? { values[name].flatMap { Int($0.replacingOccurrences(of: "_", with: "")) } }
-}
-
-let options = Options(Array(CommandLine.arguments.dropFirst()))
+let options = CommandOptions(Array(CommandLine.arguments.dropFirst()))
 let environment = ProcessInfo.processInfo.environment
 guard let binary = environment["NOVEUM_TRACE_BIN"], FileManager.default.isExecutableFile(atPath: binary) else {
     FileHandle.standardError.write(

@@ -100,12 +100,7 @@ case "trace-operation-async":
     }
 case "four-attributes":
     for _ in 0..<count {
-        let span = client.startSpan(name: "op")
-        span.setAttribute("attr.string", "value")
-        span.setAttribute("attr.int", 42)
-        span.setAttribute("attr.double", 3.25)
-        span.setAttribute("attr.bool", true)
-        client.finishSpan(span)
+        Fixtures.fourAttributesSpan(client)
     }
 case "four-attributes-dictionary":
     for _ in 0..<count { fourAttributesDictionary(client) }

@@ -12,4 +12,8 @@ size_t noveum_bench_gzip_bound(size_t length);
 /// benchmarks that pre-compress request bodies.
 size_t noveum_bench_gzip(const uint8_t *input, size_t length, uint8_t *output, size_t capacity, int level);
 
+/// Decompresses one gzip (or zlib) member `input` into `output`. Returns 0 and sets `*written` when it is whole,
+/// 1 when `capacity` is too small (retry with more), -1 when the input is not valid compressed data.
+int noveum_bench_gunzip(const uint8_t *input, size_t length, uint8_t *output, size_t capacity, size_t *written);
+
 #endif
