@@ -115,7 +115,7 @@ public struct AttributeList: Sendable, Hashable, RandomAccessCollection, Express
         }
     }
 
-    /// ``withConvertedElements(of:_:)-(UnsafeBufferPointer<(String,any AttributeValueConvertible)>,_)`` for the
+    /// The same conversion for the
     /// pairs of a dictionary.
     static func withConvertedElements(
         of dictionary: [String: any AttributeValueConvertible], _ consume: (UnsafeMutableBufferPointer<Element>) -> Void
