@@ -31,6 +31,7 @@ let package = Package(
                 "CBenchZlib",
                 .product(name: "NoveumTrace", package: "noveum-trace-swift"),
                 .product(name: "NoveumTraceMacros", package: "noveum-trace-swift"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

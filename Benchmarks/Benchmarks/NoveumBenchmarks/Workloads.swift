@@ -114,13 +114,7 @@ enum TracerWork {
 
     @inline(__always)
     static func fourAttributes<T: Tracer>(_ tracer: T) {
-        let span = tracer.startSpan("op")
-        span.attributes["attr.string"] = "value"
-        span.attributes["attr.int"] = 42
-        span.attributes["attr.double"] = 3.25
-        span.attributes["attr.bool"] = true
-        span.end()
-        blackHole(span)
+        blackHole(Fixtures.fourAttributesSpan(tracer))
     }
 
     @inline(__always)

@@ -1,5 +1,6 @@
 import Logging
 import NoveumTrace
+import Tracing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,6 +28,19 @@ public enum BenchSettings {
 
 /// Clients with a real background pipeline.
 public enum Fixtures {
+    /// The same span through any swift-distributed-tracing `Tracer` (NoOpTracer, swift-otel), ended; returned so a
+    /// benchmark can keep the optimizer from dropping it.
+    @inlinable @inline(__always) @discardableResult
+    public static func fourAttributesSpan<T: Tracer>(_ tracer: T) -> T.Span {
+        let span = tracer.startSpan("op")
+        span.attributes["attr.string"] = "value"
+        span.attributes["attr.int"] = 42
+        span.attributes["attr.double"] = 3.25
+        span.attributes["attr.bool"] = true
+        span.end()
+        return span
+    }
+
     /// The suite's span with four attributes (string, int, double, bool), set one call at a time.
     @inlinable @inline(__always)
     public static func fourAttributesSpan(_ client: NoveumClient) {

@@ -221,14 +221,7 @@ struct OTelProducer<T: Tracer>: Producer {
     func produce(_ count: Int) {
         switch shape {
         case .four:
-            for _ in 0..<count {
-                let span = tracer.startSpan("op")
-                span.attributes["attr.string"] = "value"
-                span.attributes["attr.int"] = 42
-                span.attributes["attr.double"] = 3.25
-                span.attributes["attr.bool"] = true
-                span.end()
-            }
+            for _ in 0..<count { Fixtures.fourAttributesSpan(tracer) }
         case .llm:
             for _ in 0..<count {
                 let span = tracer.startSpan("chat gpt-4o", ofKind: .client)
