@@ -137,6 +137,30 @@ struct AttributeTests {
         #expect(inOrder.attributes.map(\.key) == ["a", "b", "c"])
     }
 
+    @Test("keys are sorted as String orders them: shared prefixes, keys ending early, NUL, combining marks, non-ASCII")
+    func keyOrderMatchesString() {
+        // Pieces that share namespaces or end early, and "e" followed by a combining acute accent, which sorts as
+        // "é", after "f".
+        let pieces = ["a", "e", "f", "\u{301}", "é", "\u{0}", "Z", "~", ".", "llm.", "gen_ai.", "attr.", "ab", "abcdefg"]
+        var state: UInt64 = 27
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        for _ in 0..<2_000 {
+            let count = Int(next() % 20) + 1
+            let keys = (0..<count).map { _ in
+                (0..<Int(next() % 5)).map { _ in pieces[Int(next() % UInt64(pieces.count))] }.joined()
+            }
+            var elements = keys.enumerated().map { AttributeList.Element(key: $0.element, value: .int(Int64($0.offset))) }
+            elements.withUnsafeMutableBufferPointer { AttributeList.sortByKey($0) }
+            // Stable: equal keys keep their order, so the values of equal keys stay ascending.
+            let expected = keys.enumerated().sorted { ($0.element, $0.offset) < ($1.element, $1.offset) }
+            #expect(elements.map(\.key) == expected.map(\.element), "keys \(keys.map { Array($0.unicodeScalars) })")
+            #expect(elements.map(\.value) == expected.map { AttributeValue.int(Int64($0.offset)) })
+        }
+    }
+
     @Test("a span that records nothing ignores a literal, and one that has ended counts the call")
     func literalOnSampledOutAndEnded() async throws {
         let (sampledOut, silent) = try makeClient(samplingRate: 0)

@@ -23,7 +23,7 @@ class BoundSpan: @unchecked Sendable {
     final var handle: NoveumSpan {
         isRecording
             ? NoveumSpan(unsafeDowncast(self, to: SpanRecord.self))
-            : unsafeDowncast(self, to: NonRecordingSpanBox.self).value
+            : NoveumSpan(spanContext, unrecorded: unsafeDowncast(self, to: NonRecordingSpanBox.self).span)
     }
 
     /// The client that records the span while it is open; nil for a span that records nothing, and once it has
@@ -33,14 +33,16 @@ class BoundSpan: @unchecked Sendable {
     }
 }
 
-/// A sampled-out span in a box, to be bound as the active span.
+/// A sampled-out span in a box, to be bound as the active span: its context in the base class, and what else it
+/// carries beside. (A whole ``NoveumSpan`` here would hold a second copy of the context, and copying in the handle's
+/// enum goes through its outlined witnesses: both cost more per inline closure than the rest of the box.)
 @usableFromInline
 final class NonRecordingSpanBox: BoundSpan, @unchecked Sendable {
-    let value: NoveumSpan
+    let span: NonRecordingSpan
 
-    init(_ span: NoveumSpan, contextSpanAtStart: SpanID?) {
-        self.value = span
-        super.init(spanContext: span.spanContext, contextSpanAtStart: contextSpanAtStart, isRecording: false)
+    init(_ context: SpanContext, _ span: NonRecordingSpan) {
+        self.span = span
+        super.init(spanContext: context, contextSpanAtStart: span.contextSpanAtStart, isRecording: false)
     }
 }
 
@@ -50,7 +52,7 @@ extension NoveumSpan {
     var bound: BoundSpan {
         switch state {
         case .recording(let record): record
-        case .unrecorded(let span): NonRecordingSpanBox(self, contextSpanAtStart: span.contextSpanAtStart)
+        case .unrecorded(let span): NonRecordingSpanBox(spanContext, span)
         }
     }
 }

@@ -115,8 +115,7 @@ public struct AttributeList: Sendable, Hashable, RandomAccessCollection, Express
         }
     }
 
-    /// The same conversion for the
-    /// pairs of a dictionary.
+    /// Converts the non-nil values of `dictionary` the same way, in the dictionary's order.
     static func withConvertedElements(
         of dictionary: [String: any AttributeValueConvertible], _ consume: (UnsafeMutableBufferPointer<Element>) -> Void
     ) {
