@@ -10,10 +10,14 @@ import Testing
     "Arize Phoenix (OTLP/HTTP protobuf)",
     .enabled(if: ExternalServer.phoenix != nil, "set NOVEUM_PHOENIX_URL (e.g. http://127.0.0.1:6006; Scripts/phoenix.sh starts one)"))
 struct PhoenixTests {
-    @Test("an LLM span and its parent appear in Phoenix with model, parent and token counts")
-    func llmSpan() async throws {
+    @Test(
+        "an LLM span and its parent appear in Phoenix with model, parent and token counts, the body plain or gzip",
+        arguments: [OTLPCompression.none, .gzip])
+    func llmSpan(compression: OTLPCompression) async throws {
         let base = try #require(ExternalServer.phoenix)
-        let exporter = try OTLPExporter(.init(endpoint: base + "/v1/traces", protocol: .httpProtobuf), environment: [:])
+        // gzip: the SDK's own deflate writer, read by Phoenix's Python server.
+        let exporter = try OTLPExporter(
+            .init(endpoint: base + "/v1/traces", protocol: .httpProtobuf, compression: compression), environment: [:])
         let client = try NoveumClient(
             project: "phoenix-e2e", environment: "test", serviceVersion: "1.0.0", config: .init(exporters: [exporter]))
 

@@ -142,15 +142,11 @@ struct AttributeTests {
         // Pieces that share namespaces or end early, and "e" followed by a combining acute accent, which sorts as
         // "é", after "f".
         let pieces = ["a", "e", "f", "\u{301}", "é", "\u{0}", "Z", "~", ".", "llm.", "gen_ai.", "attr.", "ab", "abcdefg"]
-        var state: UInt64 = 27
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state >> 33
-        }
+        var random = SeededRandom(seed: 27)
         for _ in 0..<2_000 {
-            let count = Int(next() % 20) + 1
+            let count = random.next(below: 20) + 1
             let keys = (0..<count).map { _ in
-                (0..<Int(next() % 5)).map { _ in pieces[Int(next() % UInt64(pieces.count))] }.joined()
+                (0..<random.next(below: 5)).map { _ in pieces[random.next(below: pieces.count)] }.joined()
             }
             var elements = keys.enumerated().map { AttributeList.Element(key: $0.element, value: .int(Int64($0.offset))) }
             elements.withUnsafeMutableBufferPointer { AttributeList.sortByKey($0) }

@@ -1,19 +1,25 @@
 internal import CNoveumZlib
 
-/// gzip (RFC 1952) compression of request bodies, through the system's zlib.
+/// gzip (RFC 1952) compression and decompression of request bodies.
 ///
-/// `package` so the OTLP module and the tests of this package can use it; it is not part of the public API.
+/// Exporters compress with the package's own writer (``GzipWriter``); zlib decompresses, and compresses at a chosen
+/// level for comparisons and tests. `package` so the OTLP module and the tests of this package can use it; it is
+/// not part of the public API.
 package enum Gzip {
-    /// zlib's fastest level (1). On a batch of 512 LLM spans in Noveum JSON it compresses about 2.7 times faster than
-    /// zlib's default level (6) for a body about 15% larger: compression runs on the app's machine, where CPU time is
-    /// the cost that matters (see docs/performance-log.md, "gzip level").
-    package static let defaultLevel: Int32 = Z_BEST_SPEED
+    /// Compresses `bytes` into one gzip member, as exporters do: with ``GzipWriter``, which costs about a third of
+    /// zlib's fastest level per byte of an export body (BENCHMARKS.md, "gzip writer").
+    ///
+    /// - Returns: the gzip data, or nil only for input larger than gzip's 32-bit length field allows; callers then
+    ///   send the body uncompressed.
+    package static func compress(_ bytes: [UInt8]) -> [UInt8]? {
+        GzipWriter.compress(bytes)
+    }
 
-    /// Compresses `bytes` into one gzip member.
+    /// Compresses `bytes` into one gzip member with the system's zlib at `level` (1-9).
     ///
     /// - Returns: the gzip data, or nil only if zlib could not start (out of memory) or the input is larger than
-    ///   zlib's 32-bit length field allows; callers then send the body uncompressed.
-    package static func compress(_ bytes: [UInt8], level: Int32 = defaultLevel) -> [UInt8]? {
+    ///   zlib's 32-bit length field allows.
+    package static func compress(_ bytes: [UInt8], level: Int32) -> [UInt8]? {
         guard bytes.count <= Int(UInt32.max) else { return nil }
         var stream = z_stream()
         guard cnoveum_deflate_init_gzip(&stream, level) == Z_OK else { return nil }

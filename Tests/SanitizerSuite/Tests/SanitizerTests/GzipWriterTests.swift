@@ -1,0 +1,1 @@
+../../../NoveumTraceTests/GzipWriterTests.swift
