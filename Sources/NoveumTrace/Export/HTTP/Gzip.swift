@@ -7,10 +7,9 @@ internal import CNoveumZlib
 /// not part of the public API.
 package enum Gzip {
     /// Compresses `bytes` into one gzip member, as exporters do: with ``GzipWriter``, which costs about a third of
-    /// zlib's fastest level per byte of an export body (BENCHMARKS.md, "gzip writer").
+    /// zlib's fastest level per byte of an export body (BENCHMARKS.md, "The gzip writer").
     ///
-    /// - Returns: the gzip data, or nil only for input larger than gzip's 32-bit length field allows; callers then
-    ///   send the body uncompressed.
+    /// - Returns: the gzip data, or nil only for input over 1 GiB; callers then send the body uncompressed.
     package static func compress(_ bytes: [UInt8]) -> [UInt8]? {
         GzipWriter.compress(bytes)
     }
@@ -20,7 +19,7 @@ package enum Gzip {
     /// - Returns: the gzip data, or nil only if zlib could not start (out of memory) or the input is larger than
     ///   zlib's 32-bit length field allows.
     package static func compress(_ bytes: [UInt8], level: Int32) -> [UInt8]? {
-        guard bytes.count <= Int(UInt32.max) else { return nil }
+        guard UInt64(bytes.count) <= UInt64(UInt32.max) else { return nil }
         var stream = z_stream()
         guard cnoveum_deflate_init_gzip(&stream, level) == Z_OK else { return nil }
         defer { deflateEnd(&stream) }
@@ -51,7 +50,7 @@ package enum Gzip {
     /// Decompresses gzip (or zlib) data, telling output past `limit` apart from invalid data: how a receiver
     /// answers 413 to a small body that inflates past its limit and 400 to a damaged one.
     package static func inflate(_ bytes: [UInt8], limit: Int) -> Inflated {
-        guard bytes.count <= Int(UInt32.max) else { return .tooLarge }
+        guard UInt64(bytes.count) <= UInt64(UInt32.max) else { return .tooLarge }
         var stream = z_stream()
         guard cnoveum_inflate_init_gzip(&stream) == Z_OK else { return .invalid }
         defer { inflateEnd(&stream) }

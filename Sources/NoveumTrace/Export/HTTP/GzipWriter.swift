@@ -8,7 +8,8 @@ internal import CNoveumZlib
 /// level that costs about 28 instructions per input byte, most of the exporter's CPU per span. This writer looks at
 /// one earlier position per step (the last one whose next four bytes hashed alike), takes the match if there is
 /// one, and extends it eight bytes at a time. Long repeats, the common case in these bodies, are found as fast as
-/// they can be read; a body compresses somewhat less than at zlib's level 1 (BENCHMARKS.md, "gzip writer").
+/// they can be read, and an export body comes out about the size zlib's level 1 makes it, at about a third of the
+/// instructions (BENCHMARKS.md, "The gzip writer").
 ///
 /// Each block is written in whichever of the three deflate forms is smallest for it: a Huffman code built for the
 /// block, the fixed code, or stored, so the output is never more than a few bytes per 16 KiB larger than the input.
@@ -16,10 +17,11 @@ internal import CNoveumZlib
 package enum GzipWriter {
     /// Compresses `input` into one gzip member.
     ///
-    /// - Returns: the gzip data, or nil only for input longer than gzip's 32-bit length field (callers then send the
-    ///   body as it is).
+    /// - Returns: the gzip data, or nil only for input over 1 GiB (callers then send the body as it is; exporters
+    ///   split bodies far smaller). The limit keeps every position within the hash table's 32 bits and the output
+    ///   size within `Int` where it has 32 bits.
     package static func compress(_ input: [UInt8]) -> [UInt8]? {
-        guard input.count < Int(UInt32.max) else { return nil }
+        guard input.count <= 1 << 30 else { return nil }
         let count = input.count
         // Every block costs at most its stored form: its bytes plus 5 per 65,535 and a partial byte; a block that is
         // not the last covers at least `tokenCapacity` bytes.
@@ -75,7 +77,7 @@ package enum GzipWriter {
         var extraBits = 0
     }
 
-    /// The smallest match deflate can express, and the number of bytes hashed to find one.
+    /// The shortest match the writer takes (deflate allows 3): the four bytes it hashes to find one.
     static let minimumMatch = 4
     static let maximumMatch = 258
     static let window = 32_768
