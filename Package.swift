@@ -114,8 +114,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // zlib, for gzip request bodies: the system library (`zlib1g-dev` on Debian and Ubuntu, part of the SDK on
-        // Apple platforms).
+        // The system's zlib (`zlib1g-dev` on Debian and Ubuntu, part of the SDK on Apple platforms), to read gzip
+        // bodies, and the gzip writer's CRC-32 (by carry-less multiplication on x86-64 Linux, zlib's elsewhere).
         .target(
             name: "CNoveumZlib",
             linkerSettings: [.linkedLibrary("z")]

@@ -51,7 +51,7 @@ package enum GzipWriter {
         } while !matcher.finished
         bits.flushToByte()
         var offset = bits.offset
-        let crc = source.baseAddress.map { UInt32(truncatingIfNeeded: crc32(0, $0, uInt(source.count))) } ?? 0
+        let crc = source.baseAddress.map { cnoveum_crc32($0, source.count) } ?? 0
         for value in [crc, UInt32(truncatingIfNeeded: source.count)] {
             for shift in stride(from: 0, to: 32, by: 8) {
                 out[offset] = UInt8(truncatingIfNeeded: value >> UInt32(shift))
