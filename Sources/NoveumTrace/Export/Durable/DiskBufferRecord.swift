@@ -139,19 +139,9 @@ struct DiskBufferRecord: Sendable, Equatable {
             contentEncoding: header.contentEncoding, body: body, attempted: header.attempted, signal: header.signal)
     }
 
-    /// zlib's CRC-32 of `bytes`.
+    /// The CRC-32 of `bytes` (gzip's, computed as the gzip writer computes it; 0 for no bytes).
     static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var crc: uLong = CNoveumZlib.crc32(0, nil, 0)
-        var offset = 0
-        bytes.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            while offset < buffer.count {
-                let chunk = min(buffer.count - offset, Int(UInt32.max >> 1))
-                crc = CNoveumZlib.crc32(crc, base + offset, uInt(chunk))
-                offset += chunk
-            }
-        }
-        return UInt32(truncatingIfNeeded: crc)
+        bytes.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { cnoveum_crc32($0, buffer.count) } ?? 0 }
     }
 }
 
