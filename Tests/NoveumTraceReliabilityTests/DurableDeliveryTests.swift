@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NoveumTraceTesting
 import NoveumTraceTestSupport
+import Synchronization
 import Testing
 
 @testable import NoveumTrace
@@ -249,6 +250,42 @@ struct DurableDeliveryTests {
         let tally = try BackendTally(server.requests)
         #expect(tally.covers(0..<300) && tally.duplicates == 0)
         #expect(batchFiles(directory + "/" + (kind == .noveum ? "noveum" : "otlp")).isEmpty)
+    }
+
+    @Test("a directory scan racing with writes forgets no batch this process wrote")
+    func scanRacingWrites() throws {
+        // The redelivery task lists the directory while the pipeline writes: a batch renamed into place after the
+        // listing, indexed and released before the scan ends, must stay indexed (it was once forgotten: left on
+        // disk, never sent by this process, uncounted in its stats).
+        let directory = try bufferDirectory()
+        let buffer = DiskBuffer(
+            configuration: DiskBufferConfiguration(directory: directory, synchronous: false), subdirectory: "otlp",
+            logger: Logger(label: "scan-race"), report: { _, _ in })
+        let batches = 1_500
+        let writing = Atomic<Bool>(true)
+        let failures = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            if worker == 0 {
+                for index in 0..<batches {
+                    let record = DiskBufferRecord(
+                        created: 1_000_000 + UInt64(index), spans: 1, contentType: "application/x-protobuf",
+                        contentEncoding: "", body: [UInt8(truncatingIfNeeded: index)], attempted: false)
+                    switch buffer.write(record) {
+                    case .success(let claim): buffer.release(claim, reachedBackend: false, deferred: true)
+                    case .failure: failures.add(1, ordering: .relaxed)
+                    }
+                }
+                writing.store(false, ordering: .releasing)
+            } else {
+                while writing.load(ordering: .acquiring) { buffer.scan() }
+            }
+        }
+        buffer.scan()
+        #expect(failures.load(ordering: .relaxed) == 0)
+        #expect(batchFiles(directory + "/otlp").count == batches)
+        let stats = buffer.stats
+        #expect(stats.batches == batches && stats.spans == batches, "indexed \(stats.batches) of \(batches) batches")
+        #expect(stats.spansDeferred == batches && stats.recoveredSpans == 0)
     }
 
     @Test("over the size bound, the oldest batches are removed and counted as disk_full")

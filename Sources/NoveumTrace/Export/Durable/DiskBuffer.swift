@@ -100,6 +100,8 @@ final class DiskBuffer: Sendable {
     // A pthread-based lock, as elsewhere in the core: the thread sanitizer cannot see `Mutex`'s futex on Linux.
     private let state = LockedValue(State())
     private let warnings = WarnOnce()
+    /// Held for a whole ``scan()``.
+    private let scanning = LockedValue(())
     /// Reports spans delivered or dropped outside a pipeline export (sent from disk, evicted, expired) to the
     /// pipeline's counts.
     let report: @Sendable (_ delivered: Int, _ dropped: ExportResult) -> Void
@@ -385,14 +387,23 @@ final class DiskBuffer: Sendable {
     }
 
     /// Lists the directory: indexes batches not known yet (other processes' and earlier ones'), forgets those
-    /// removed by others, and removes torn writes and unreadable files.
+    /// removed by others, and removes torn writes and unreadable files. One scan at a time: two at once (the first
+    /// write's and the redelivery task's first pass) could both index a file another process wrote, and the second
+    /// index it again after the first claimed, sent and removed it.
     func scan() {
+        scanning.withLock { _ in scanDirectory() }
+    }
+
+    private func scanDirectory() {
         createDirectory()
+        // Taken before the listing: a batch indexed by then was renamed into place before it, so one the listing
+        // lacks was removed. A batch this process writes while the directory is listed is indexed after the
+        // listing began; it must not be taken for removed (it would stay on disk, unsent and uncounted).
+        let known = state.withLock { state in Set(state.entries.keys) }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
             state.withLock { $0.scanned = true }
             return
         }
-        let known = state.withLock { state in Set(state.entries.keys) }
         var present: Set<String> = []
         var found: [(String, Entry)] = []
         for name in names {
