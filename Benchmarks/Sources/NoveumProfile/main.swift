@@ -20,7 +20,7 @@ import Darwin
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard arguments.count >= 2, let count = Int(arguments[1]) else {
-    print("usage: noveum-profile <start-finish|sampled-out|noop-tracer|noop-with-span|trace-operation[-sampled-out]|trace-operation-attributes[-sampled-out]|trace-operation-async|four-attributes-dictionary-sampled-out|four-attributes|four-attributes-dictionary|llm|macro-sync[-by-hand]|macro-async[-by-hand]|encode-noveum-json|deliver-noveum-json[-gzip]|price-lookup[-new-model]|price-table-parse|trace-of-ten> <spans>")
+    print("usage: noveum-profile <start-finish|sampled-out|noop-tracer|noop-with-span|trace-operation[-sampled-out]|trace-operation-attributes[-sampled-out]|trace-operation-async|four-attributes-dictionary-sampled-out|four-attributes|four-attributes-dictionary|llm|macro-sync[-by-hand]|macro-async[-by-hand]|encode-noveum-json|deliver-noveum-json[-gzip]|deliver-otlp-gzip|deliver-four-{noveum-json,otlp}-gzip|price-lookup[-new-model]|price-table-parse|trace-of-ten> <spans>")
     exit(2)
 }
 let exporter = DiscardingExporter()
@@ -134,19 +134,31 @@ case "encode-noveum-json":
     var bytes = 0
     for _ in 0..<(count / 512) { bytes &+= encoder.encode(batch, timestampNanos: 1).count }
     print("encoded \(bytes) bytes")
-case "deliver-noveum-json", "deliver-noveum-json-gzip":
-    // `count` LLM spans by hand, each its own trace, posted to a receiver on loopback, as the export benchmark
-    // "23 deliver Noveum JSON to loopback".
+case "deliver-noveum-json", "deliver-noveum-json-gzip", "deliver-otlp-gzip", "deliver-four-noveum-json-gzip",
+    "deliver-four-otlp-gzip":
+    // `count` spans by hand, each its own trace, posted to a receiver on loopback, as the export benchmark
+    // "23 deliver Noveum JSON to loopback": LLM spans, or with `four` the 4-attribute span of `noveum-pipeline-cpu`.
     let receiver = try LoopbackReceiver()
+    let workload = arguments[0]
+    let fourAttributes = workload.contains("four")
+    let exporter: any SpanExporter =
+        workload.contains("otlp")
+        ? try OTLPExporter(
+            .init(endpoint: receiver.baseURL + "/v1/traces", protocol: .httpProtobuf, compression: .gzip),
+            environment: [:])
+        : NoveumExporter(compression: workload.hasSuffix("gzip"))
     let delivering = Fixtures.client(
-        apiKey: "bench-key", endpoint: receiver.baseURL,
-        exporters: [NoveumExporter(compression: arguments[0].hasSuffix("gzip"))], maxQueueSize: count + 1_024)
+        apiKey: "bench-key", endpoint: receiver.baseURL, exporters: [exporter], maxQueueSize: count + 1_024)
     let clock = ContinuousClock()
     let started = clock.now
     for _ in 0..<count {
-        let span = delivering.startSpan(name: "chat gpt-4o", kind: .client)
-        span.setAttributes(ExportFixtures.llmAttributes)
-        delivering.finishSpan(span)
+        if fourAttributes {
+            Fixtures.fourAttributesSpan(delivering)
+        } else {
+            let span = delivering.startSpan(name: "chat gpt-4o", kind: .client)
+            span.setAttributes(ExportFixtures.llmAttributes)
+            delivering.finishSpan(span)
+        }
     }
     blocking { _ = await delivering.flush(timeout: .seconds(120)) }
     let elapsed = clock.now - started

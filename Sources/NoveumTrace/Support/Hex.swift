@@ -6,6 +6,13 @@ enum Hex {
     @inline(__always)
     static func write(_ value: UInt64, width: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
         guard let base = buffer.baseAddress else { return }
+        if width == 16 {
+            // An id: eight digits per word, the high half first.
+            let target = UnsafeMutableRawPointer(base + offset)
+            target.storeBytes(of: digits(UInt32(truncatingIfNeeded: value >> 32)), as: UInt64.self)
+            target.storeBytes(of: digits(UInt32(truncatingIfNeeded: value)), toByteOffset: 8, as: UInt64.self)
+            return
+        }
         var v = value
         var i = offset + width - 1
         while i >= offset {
@@ -15,6 +22,22 @@ enum Hex {
             v >>= 4
             i -= 1
         }
+    }
+
+    /// The eight lowercase hex digits of `value` as the bytes of a word, in memory order (most significant digit
+    /// at the lowest address), computed in the word's lanes rather than a digit at a time.
+    @inline(__always)
+    static func digits(_ value: UInt32) -> UInt64 {
+        // Each nibble into a byte of its own: nibble i (from the least significant) in byte i.
+        var x = UInt64(value)
+        x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
+        x = (x | x << 8) & 0x00FF_00FF_00FF_00FF
+        x = (x | x << 4) & 0x0F0F_0F0F_0F0F_0F0F
+        // 1 in the bytes of nibbles from 10 up: their digits are letters, 39 after "9" + 1 in ASCII.
+        let letters = ((x &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        let ascii = x &+ 0x3030_3030_3030_3030 &+ letters &* 39
+        // The most significant digit first in memory, whatever the byte order.
+        return ascii.byteSwapped.littleEndian
     }
 
     /// Encodes `value` as `width` lowercase hex digits.

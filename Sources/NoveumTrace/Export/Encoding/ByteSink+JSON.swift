@@ -176,29 +176,78 @@ extension ByteSink {
     /// Nanoseconds are truncated to microseconds. Every `UInt64` of nanoseconds falls in the years 1970 to 2554, so
     /// the year always has four digits and the text always 34 bytes.
     mutating func isoTime(nanos: UInt64) {
-        let micros = Int(nanos % 1_000_000_000 / 1_000)
-        let f = CivilTime.fields(fromSeconds: Int64(nanos / 1_000_000_000))
-        // Built on the stack and appended at once.
-        withUnsafeTemporaryAllocation(byteCount: 34, alignment: 1) { buffer in
-            func put(_ value: Int, width: Int, at offset: Int) {
-                var remaining = value
-                var index = offset + width - 1
-                while index >= offset {
-                    buffer[index] = UInt8(truncatingIfNeeded: 48 + remaining % 10)
-                    remaining /= 10
-                    index -= 1
-                }
-            }
-            buffer.copyBytes(from: "\"0000-00-00T00:00:00.000000+00:00\"".utf8)
-            put(f.year, width: 4, at: 1)
-            put(f.month, width: 2, at: 6)
-            put(f.day, width: 2, at: 9)
-            put(f.hour, width: 2, at: 12)
-            put(f.minute, width: 2, at: 15)
-            put(f.second, width: 2, at: 18)
-            put(micros, width: 6, at: 21)
-            raw(UnsafeRawBufferPointer(buffer))
+        let seconds = nanos / 1_000_000_000
+        if seconds != isoSecond { prepareISOSecond(seconds) }
+        reserve(34)
+        let target = UnsafeMutableRawPointer(base + count)
+        target.storeBytes(of: isoPrefix.0, as: UInt64.self)
+        target.storeBytes(of: isoPrefix.1, toByteOffset: 8, as: UInt64.self)
+        target.storeBytes(of: isoPrefix.2, toByteOffset: 16, as: UInt32.self)
+        target.storeBytes(of: UInt8(ascii: "."), toByteOffset: 20, as: UInt8.self)
+        var micros = UInt32(truncatingIfNeeded: nanos % 1_000_000_000 / 1_000)
+        var offset = 26
+        while offset > 20 {
+            target.storeBytes(of: UInt8(truncatingIfNeeded: micros % 10) &+ 48, toByteOffset: offset, as: UInt8.self)
+            micros /= 10
+            offset &-= 1
         }
+        // `+00:00"`, as words whose bytes lie in that order in memory.
+        target.storeBytes(of: UInt32(littleEndian: 0x3A30_302B), toByteOffset: 27, as: UInt32.self)
+        target.storeBytes(of: UInt16(littleEndian: 0x3030), toByteOffset: 31, as: UInt16.self)
+        target.storeBytes(of: UInt8(ascii: "\""), toByteOffset: 33, as: UInt8.self)
+        count &+= 34
+    }
+
+    /// Writes the date and time of `seconds` into ``isoPrefix``.
+    @inline(never)
+    private mutating func prepareISOSecond(_ seconds: UInt64) {
+        let f = CivilTime.fields(fromSeconds: Int64(seconds))
+        var text: [UInt8] = Array("\"0000-00-00T00:00:00".utf8)
+        func put(_ value: Int, width: Int, at offset: Int) {
+            var remaining = value
+            for index in (offset..<offset + width).reversed() {
+                text[index] = UInt8(truncatingIfNeeded: 48 + remaining % 10)
+                remaining /= 10
+            }
+        }
+        put(f.year, width: 4, at: 1)
+        put(f.month, width: 2, at: 6)
+        put(f.day, width: 2, at: 9)
+        put(f.hour, width: 2, at: 12)
+        put(f.minute, width: 2, at: 15)
+        put(f.second, width: 2, at: 18)
+        text.withUnsafeBytes { bytes in
+            isoPrefix = (
+                bytes.loadUnaligned(as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self)
+            )
+        }
+        isoSecond = seconds
+    }
+
+    /// A span's or trace's `duration_ms`: `nanos` in milliseconds, as ``double(_:)`` writes
+    /// `Double(nanos) / 1_000_000`. From 1 µs to 10^15 ns (11 days) the digits are written from the integer: the
+    /// exact quotient has at most 15 significant digits, so it is the shortest text that reads back as that double,
+    /// which is what Swift's `description` gives (`"0.001"`, `"12.5"`, `"3.0"`).
+    mutating func milliseconds(nanos: UInt64) {
+        guard nanos >= 1_000 && nanos < 1_000_000_000_000_000 else {
+            return double(Double(nanos) / 1_000_000)
+        }
+        unsigned(nanos / 1_000_000)
+        var fraction = nanos % 1_000_000
+        guard fraction != 0 else { return append(UInt8(ascii: "."), UInt8(ascii: "0")) }
+        var width = 6
+        while fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
+        }
+        reserve(7)
+        put(UInt8(ascii: "."))
+        for offset in (0..<width).reversed() {
+            base[count &+ offset] = UInt8(truncatingIfNeeded: fraction % 10) &+ 48
+            fraction /= 10
+        }
+        count &+= width
     }
 
     // MARK: Members
@@ -214,6 +263,8 @@ extension ByteSink {
         case double(Double)
         /// Nanoseconds since the Unix epoch, written as an ISO 8601 time (``isoTime(nanos:)``).
         case isoTime(UInt64)
+        /// Nanoseconds, written in milliseconds (``milliseconds(nanos:)``).
+        case milliseconds(UInt64)
     }
 
     /// An object member whose key, with its punctuation, is known in advance (`,"name":`), then its value.
@@ -229,6 +280,7 @@ extension ByteSink {
         case .unsigned(let number): unsigned(number)
         case .double(let number): double(number)
         case .isoTime(let nanos): isoTime(nanos: nanos)
+        case .milliseconds(let nanos): milliseconds(nanos: nanos)
         }
     }
 

@@ -11,6 +11,10 @@ struct ByteSink: ~Copyable, @unchecked Sendable {
     private(set) var capacity: Int
     /// Bytes written so far.
     var count: Int
+    /// The second ``isoTime(nanos:)`` wrote last (`UInt64.max` before the first), and its first 20 bytes
+    /// (`"2026-11-27T03:39:46`) as they lie in memory: the spans of a batch mostly end within the same few seconds.
+    var isoSecond = UInt64.max
+    var isoPrefix: (UInt64, UInt64, UInt32) = (0, 0, 0)
 
     init(capacity: Int) {
         let size = max(capacity, 64)

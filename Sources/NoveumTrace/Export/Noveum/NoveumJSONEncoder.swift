@@ -178,7 +178,7 @@ public struct NoveumJSONEncoder: Sendable {
         w.member(",\"name\":", .string(root.map { spans[$0].name } ?? ""))
         w.member(",\"start_time\":", .isoTime(start))
         w.member(",\"end_time\":", .isoTime(end))
-        w.member(",\"duration_ms\":", .double(Self.milliseconds(end - start)))
+        w.member(",\"duration_ms\":", .milliseconds(end - start))
         w.raw(",\"status\":")
         w.raw(errorCount > 0 ? "\"error\"" : "\"ok\"")
         w.member(",\"status_message\":", .string(firstFailure.flatMap { spans[$0].statusMessage }))
@@ -257,10 +257,6 @@ public struct NoveumJSONEncoder: Sendable {
         w.raw("}")
     }
 
-    static func milliseconds(_ nanos: UInt64) -> Double {
-        Double(nanos) / 1_000_000
-    }
-
     // MARK: Span
 
     private func writeSpan(_ span: SpanData, into w: inout ByteSink) {
@@ -270,7 +266,7 @@ public struct NoveumJSONEncoder: Sendable {
         w.member(",\"name\":", .string(span.name))
         w.member(",\"start_time\":", .isoTime(span.startTimeNanos))
         w.member(",\"end_time\":", .isoTime(max(span.endTimeNanos, span.startTimeNanos)))
-        w.member(",\"duration_ms\":", .double(Self.milliseconds(span.durationNanos)))
+        w.member(",\"duration_ms\":", .milliseconds(span.durationNanos))
         w.spanOutcomeAndContent(span, as: Dialect.self)
         if let exception = span.exception {
             w.raw(",\"exception\":")
