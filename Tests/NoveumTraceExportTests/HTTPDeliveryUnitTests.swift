@@ -9,12 +9,12 @@ struct GzipTests {
     func roundTrip() throws {
         var generator = SplitMix64(seed: 7)
         let random = (0..<1_000_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-        for input in [[], Array("hello, world".utf8), random, [UInt8](repeating: 65, count: 3_000_000)] {
+        for input in [[], Array("hello, world".utf8), random, [UInt8](repeating: 65, count: 1_000_000)] {
             let compressed = try #require(Gzip.compress(input))
             #expect(compressed.prefix(3) == [0x1F, 0x8B, 0x08])  // gzip magic, deflate
             #expect(Gzip.decompress(compressed) == input)
         }
-        #expect(try #require(Gzip.compress([UInt8](repeating: 65, count: 3_000_000))).count < 30_000)
+        #expect(try #require(Gzip.compress([UInt8](repeating: 65, count: 1_000_000))).count < 10_000)
     }
 
     @Test("rejects data that is not gzip, truncated, or larger than the limit")
