@@ -155,7 +155,11 @@ struct DurableDeliveryTests {
             let after = try BackendTally(server.requests)
             let received = (run * 1_000_000..<(run * 1_000_000 + ended)).filter { after.counts[$0] != nil }.count
             #expect(after.counts.keys.allSatisfy { $0 < run * 1_000_000 + ended || $0 >= (run + 1) * 1_000_000 })
-            #expect(after.duplicates - before.duplicates == done.disk["redelivered"] ?? -1)
+            // Every duplicate is counted. A batch killed between its flag (set before its request) and its request
+            // is counted too, though the backend never had it: at most the exports in flight (2) of 100 spans.
+            let duplicates = after.duplicates - before.duplicates
+            let counted = done.disk["redelivered"] ?? -1
+            #expect(counted >= duplicates && counted - duplicates <= 200, "\(duplicates) duplicates, \(counted) counted")
             losses.append(ended - received)
             redelivered.append(done.disk["redelivered"] ?? 0)
         }
