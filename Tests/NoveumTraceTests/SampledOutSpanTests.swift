@@ -121,4 +121,90 @@ struct SampledOutSpanTests {
         await client.flush()
         #expect(exporter.spans.isEmpty)
     }
+
+    @Test("a sampled-out closure binds its span inline: children, currentSpan and inject see it, and nothing is boxed")
+    func inlineBinding() async throws {
+        let (client, exporter) = try makeClient(samplingRate: 0)
+        #expect(!ActiveSpan.binding.get().isActive)
+        await client.traceOperation("root", kind: .client) { root in
+            let bound = ActiveSpan.binding.get()
+            #expect(bound.inline.isPresent)
+            #expect(bound.span == nil)  // held inline: no box was allocated
+            let current = try? #require(NoveumTrace.currentSpan)
+            #expect(current == root)
+            #expect(current?.spanContext == root.spanContext)
+            #expect(current?.kind == .client)
+            #expect(current?.parentSpanID == nil)
+            #expect(current?.isRecording == false)
+
+            var headers: [String: String] = [:]
+            client.inject(.topLevel, into: &headers, using: InstrumentationContextFixture.HeaderInjector())
+            #expect(headers["traceparent"] == root.traceparent)
+            #expect(headers["traceparent"]?.hasSuffix("-00") == true)
+
+            await client.traceOperation("child") { child in
+                #expect(child.traceID == root.traceID)
+                #expect(child.parentSpanID == root.spanContext.spanID)
+                #expect(!child.isRecording)
+                #expect(NoveumTrace.currentSpan == child)
+                #expect(NoveumTrace.currentSpan?.parentSpanID == root.spanContext.spanID)
+                let grandchild = client.startSpan(name: "manual")
+                #expect(grandchild.traceID == root.traceID)
+                #expect(grandchild.parentSpanID == child.spanContext.spanID)
+                client.finishSpan(grandchild)
+            }
+            #expect(NoveumTrace.currentSpan == root)
+            let task = Task { NoveumTrace.currentSpan }
+            #expect(await task.value == root)
+        }
+        #expect(NoveumTrace.currentSpan == nil)
+        await client.flush()
+        #expect(exporter.spans.isEmpty)
+        #expect(client.stats.spansSampledOut == 3)
+    }
+
+    @Test("a sampled-out span with a tracestate or a start context is boxed, and reads the same")
+    func boxedBinding() async throws {
+        let (client, exporter) = try makeClient(samplingRate: 0)
+        // A start context: the binding keeps it (its span's `context` starts from it).
+        let incoming = InstrumentationContextFixture.extract(
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00", tracestate: "vendor=abc", client: client)
+        await InstrumentationContextFixture.run(in: incoming) {
+            await client.traceOperation("remote child") { span in
+                #expect(ActiveSpan.binding.get().span != nil)
+                #expect(!ActiveSpan.binding.get().inline.isPresent)
+                #expect(span.traceID.description == "4bf92f3577b34da6a3ce929d0e0e4736")
+                #expect(span.parentSpanID?.description == "00f067aa0ba902b7")
+                #expect(NoveumTrace.currentSpan == span)
+                var headers: [String: String] = [:]
+                client.inject(
+                    InstrumentationContext.current ?? .topLevel, into: &headers,
+                    using: InstrumentationContextFixture.HeaderInjector())
+                #expect(headers["traceparent"] == "00-4bf92f3577b34da6a3ce929d0e0e4736-\(span.spanContext.spanID)-00")
+                #expect(headers["tracestate"] == "vendor=abc")
+                client.traceOperation("grandchild") { child in
+                    #expect(child.parentSpanID == span.spanContext.spanID)
+                    #expect(child.spanContext.traceState == "vendor=abc")
+                }
+            }
+        }
+        // A tracestate without a start context (a span made by hand, bound with withActive).
+        let stated = NoveumSpan(
+            SpanContext(
+                traceID: TraceID(high: 7, low: 9), spanID: SpanID(rawValue: 11), isSampled: false,
+                traceState: "k=v"),
+            unrecorded: NonRecordingSpan(
+                parentSpanID: nil, parentIsRemote: false, kind: .internal, baseContext: nil, contextSpanAtStart: nil))
+        stated.withActive {
+            #expect(ActiveSpan.binding.get().span != nil)
+            #expect(NoveumTrace.currentSpan?.spanContext.traceState == "k=v")
+            let child = client.startSpan(name: "child")
+            #expect(child.traceID == TraceID(high: 7, low: 9))
+            #expect(child.parentSpanID == SpanID(rawValue: 11))
+            #expect(child.spanContext.traceState == "k=v")
+            client.finishSpan(child)
+        }
+        await client.flush()
+        #expect(exporter.spans.isEmpty)
+    }
 }

@@ -110,7 +110,7 @@ public enum NoveumTrace {
     }
 
     /// The span active in the current task, if any.
-    public static var currentSpan: NoveumSpan? { ActiveSpan.resolve(in: InstrumentationContext.current).active?.handle }
+    public static var currentSpan: NoveumSpan? { ActiveSpan.resolve(in: InstrumentationContext.current).active.handle }
 
     /// Exports every span of the global client that finished before this call. Returns how many were not delivered.
     @discardableResult

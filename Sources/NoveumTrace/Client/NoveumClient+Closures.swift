@@ -16,7 +16,7 @@ extension NoveumClient {
         _ body: (NoveumSpan) async throws(E) -> T
     ) async throws(E) -> T {
         let span = open(template, extra: extra, from: origin)
-        let result: Result<T, E> = await ActiveSpan.binding.withValue(ActiveSpan.Binding(span.bound)) {
+        let result: Result<T, E> = await ActiveSpan.binding.withValue(span.binding) {
             do throws(E) {
                 return .success(try await body(span))
             } catch {
@@ -33,7 +33,7 @@ extension NoveumClient {
         from origin: SpanOrigin = .current, _ body: (NoveumSpan) throws(E) -> T
     ) throws(E) -> T {
         let span = open(template, extra: extra, from: origin)
-        let result: Result<T, E> = ActiveSpan.binding.withValue(ActiveSpan.Binding(span.bound)) {
+        let result: Result<T, E> = ActiveSpan.binding.withValue(span.binding) {
             do throws(E) {
                 return .success(try body(span))
             } catch {

@@ -24,7 +24,7 @@ extension NoveumClient: Tracer {
 
     /// The innermost active span for `context`: the span of an enclosing inline closure, or the context's own.
     public func activeSpan(identifiedBy context: InstrumentationContext) -> NoveumSpan? {
-        ActiveSpan.resolve(in: context).active?.handle
+        ActiveSpan.resolve(in: context).active.handle
     }
 
     /// Starts a flush in the background; use ``flush(timeout:)`` to wait for it.
@@ -51,8 +51,8 @@ extension NoveumClient: Tracer {
         _ context: InstrumentationContext, into carrier: inout Carrier, using injector: Inject
     ) where Inject: Injector, Inject.Carrier == Carrier {
         let spanContext: SpanContext
-        if let active = ActiveSpan.resolve(in: context).active {
-            spanContext = active.spanContext
+        if let active = ActiveSpan.resolve(in: context).active.spanContext {
+            spanContext = active
         } else if let remote = context[RemoteSpanContextKey.self] {
             spanContext = remote
         } else {

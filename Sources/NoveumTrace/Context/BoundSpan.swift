@@ -1,9 +1,11 @@
 /// A span as the task-local binding (``ActiveSpan``) and an `InstrumentationContext` hold it: one class reference.
 ///
-/// ``NoveumSpan`` keeps a sampled-out span inline, so that starting one allocates nothing; binding it puts that
-/// value in a ``NonRecordingSpanBox``. A recording span binds its ``SpanRecord`` itself. One plain class
-/// reference keeps every read of the current span cheap: a larger or multi-case value read out of the generic
-/// task-local goes through run-time value witnesses, which cost more than the rest of a sampled-out span.
+/// ``NoveumSpan`` keeps a sampled-out span inline, so that starting one allocates nothing. A recording span binds
+/// its ``SpanRecord`` itself. A sampled-out span is put in a ``NonRecordingSpanBox`` for an `InstrumentationContext`,
+/// and for the active-span task-local when it has a `tracestate` or a start context; otherwise the task-local holds
+/// its ids inline (``ActiveSpan/Binding``), as plain integers. One plain class reference (and plain integers beside
+/// it) keeps every read of the current span cheap: counted references, optionals or several cases in a value read
+/// out of the generic task-local go through value witnesses, which cost more than the rest of a sampled-out span.
 @usableFromInline
 class BoundSpan: @unchecked Sendable {
     /// The span's context. Written only while no other reference exists (a ``SpanRecord`` that is reused).
@@ -47,12 +49,28 @@ final class NonRecordingSpanBox: BoundSpan, @unchecked Sendable {
 }
 
 extension NoveumSpan {
-    /// This span as the active-span binding holds it.
+    /// This span as an `InstrumentationContext` holds it.
     @usableFromInline
     var bound: BoundSpan {
         switch state {
         case .recording(let record): record
         case .unrecorded(let span): NonRecordingSpanBox(spanContext, span)
+        }
+    }
+
+    /// This span as the active-span task-local holds it: a sampled-out span without a `tracestate` or a start
+    /// context inline, allocating nothing; see ``ActiveSpan/Binding``.
+    @usableFromInline
+    var binding: ActiveSpan.Binding {
+        switch state {
+        case .recording(let record):
+            return ActiveSpan.Binding(record)
+        case .unrecorded(let span):
+            // Without a start context, the span's start context carried no span either (contextSpanAtStart is nil).
+            if spanContext.traceState == nil, span.baseContext == nil {
+                return ActiveSpan.Binding(span: nil, inline: ActiveSpan.Binding.InlineSpan(spanContext, span))
+            }
+            return ActiveSpan.Binding(NonRecordingSpanBox(spanContext, span))
         }
     }
 }

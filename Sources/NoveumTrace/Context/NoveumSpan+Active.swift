@@ -18,7 +18,7 @@ extension NoveumSpan {
     public func withActive<T, E: Error>(
         isolation: isolated (any Actor)? = #isolation, _ operation: () async throws(E) -> T
     ) async throws(E) -> T {
-        let result: Result<T, E> = await ActiveSpan.binding.withValue(ActiveSpan.Binding(bound)) {
+        let result: Result<T, E> = await ActiveSpan.binding.withValue(binding) {
             do throws(E) {
                 return .success(try await operation())
             } catch {
@@ -33,7 +33,7 @@ extension NoveumSpan {
     /// - Parameter operation: the work to run with this span active.
     /// - Returns: what `operation` returns.
     public func withActive<T, E: Error>(_ operation: () throws(E) -> T) throws(E) -> T {
-        let result: Result<T, E> = ActiveSpan.binding.withValue(ActiveSpan.Binding(bound)) {
+        let result: Result<T, E> = ActiveSpan.binding.withValue(binding) {
             do throws(E) {
                 return .success(try operation())
             } catch {

@@ -107,7 +107,7 @@ extension NoveumClient {
                 return list
             },
             baseContext: InstrumentationContext.current, contextSpanID: nil)
-        let result: Result<Score, E> = await ActiveSpan.binding.withValue(ActiveSpan.Binding(child.bound)) {
+        let result: Result<Score, E> = await ActiveSpan.binding.withValue(child.binding) {
             do throws(E) {
                 return .success(try await evaluator(evaluation))
             } catch {

@@ -168,7 +168,7 @@ extension NoveumTrace {
         template.attributes.merge(attributes)
         let span = client.open(template, extra: [:], from: origin)
         do {
-            let stream = try await ActiveSpan.binding.withValue(ActiveSpan.Binding(span.bound)) { try await makeStream(span) }
+            let stream = try await ActiveSpan.binding.withValue(span.binding) { try await makeStream(span) }
             return span.trace(stream, text: text, usage: usage)
         } catch {
             span.recordFailure(error)
