@@ -62,13 +62,3 @@ MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false setsid nohup "$venv/bin/mlflow" server 
 echo $! >"$pidfile"
 
 await_healthy "$url"
-# One request to each OTLP encoding now, so that whatever MLflow sets up on its first trace request happens while
-# the caller builds, not inside the first test's export deadline (a CI run saw the first protobuf export to a
-# server idle for 30 minutes go unanswered for longer than the exporter's timeout). The requests are empty: MLflow
-# parses each and answers 400 (no spans), storing nothing.
-for type in application/x-protobuf application/json; do
-    body=""
-    [[ "$type" == application/json ]] && body="{}"
-    curl -sS -o /dev/null --max-time 60 -X POST -H "Content-Type: $type" -H "x-mlflow-experiment-id: 0" \
-        --data-binary "$body" "$url/v1/traces" >&2 || echo "the warm-up request to $url/v1/traces ($type) failed" >&2
-done
