@@ -66,8 +66,8 @@ extension NoveumSpan {
         case .recording(let record):
             return ActiveSpan.Binding(record)
         case .unrecorded(let span):
-            // Without a start context, the span's start context carried no span either (contextSpanAtStart is nil).
-            if spanContext.traceState == nil, span.baseContext == nil {
+            // The inline form keeps no start context and no start context's span id: a span with either is boxed.
+            if spanContext.traceState == nil, span.baseContext == nil, span.contextSpanAtStart == nil {
                 return ActiveSpan.Binding(span: nil, inline: ActiveSpan.Binding.InlineSpan(spanContext, span))
             }
             return ActiveSpan.Binding(NonRecordingSpanBox(spanContext, span))
