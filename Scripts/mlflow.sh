@@ -56,7 +56,10 @@ if [[ ! -x "$venv/bin/mlflow" ]]; then
 fi
 
 echo "starting MLflow on $url (log: $log)..." >&2
-MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false setsid nohup "$venv/bin/mlflow" server --host 127.0.0.1 --port "$port" \
+# MLFLOW_MODEL_CATALOG_URI empty: MLflow prices an LLM span from the model catalog bundled with it, instead of first
+# fetching the catalog from GitHub. Offline, that fetch retries with backoff, and the server's one worker answered
+# nothing else meanwhile: the first trace with a model held the next exports for 7 to 15 s, past an exporter's deadline.
+MLFLOW_MODEL_CATALOG_URI="" MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false setsid nohup "$venv/bin/mlflow" server --host 127.0.0.1 --port "$port" \
     --workers 1 --backend-store-uri "sqlite:///$data/mlflow.db" --default-artifact-root "$data/artifacts" \
     >"$log" 2>&1 &
 echo $! >"$pidfile"

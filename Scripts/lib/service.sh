@@ -19,6 +19,11 @@ stop_service() {
     local pid
     if pid="$(running_pid)"; then
         if [[ "${1:-}" == "group" ]]; then kill -- "-$pid" 2>/dev/null || kill "$pid"; else kill "$pid"; fi
+        # Wait (up to 10 s) for it to exit, so that a start right after a stop does not find the old server healthy.
+        for _ in $(seq 1 40); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.25
+        done
         rm -f "$pidfile"
         echo "stopped $service (pid $pid)"
     else
