@@ -5,8 +5,10 @@ Inputs: the influx CSV that `swift package benchmark --format influx` writes for
 JSON line of python/bench_noveum_trace.py, and the text noveum-memory printed. Output: markdown on stdout.
 
 Per benchmark the suite records per iteration: wall-clock ns, mallocs, and the custom metrics `spans` (spans made
-in that iteration) and `dropped` (queue-full drops of our pipeline since the benchmark started). ns/span is the
-p50 of wall clock divided by spans; allocations/span the p50 of mallocs divided by spans.
+in that iteration), `dropped` (queue-full drops of our pipeline since the benchmark started) and, for the
+synchronous benchmarks, `threadCPU` (CPU time of the thread that ran the iteration). ns/span is the p50 of wall
+clock divided by spans; CPU ns/span the p50 of threadCPU divided by spans; allocations/span the p50 of mallocs
+divided by spans.
 """
 
 import argparse
@@ -41,6 +43,8 @@ def read_influx(paths):
                 key = "spans"
             elif metric.startswith("dropped"):
                 key = "dropped"
+            elif metric.startswith("threadcpu"):
+                key = "cpu"
             else:
                 continue
             results[(match["case"], match["impl"])][key][float(row["percentile"])] = float(row["value"])
@@ -93,10 +97,10 @@ def main():
     cases = sorted({case for case, _ in results})
     out = []
     out.append(
-        "| case | implementation | ns/span (p50) | allocs/span | dropped | NoOpTracer ns | × NoOpTracer "
-        "| swift-otel ns | swift-otel ÷ this | Python ÷ this |"
+        "| case | implementation | ns/span (p50) | thread CPU ns/span | allocs/span | dropped | NoOpTracer ns "
+        "| × NoOpTracer | × NoOpTracer (CPU) | swift-otel ns | swift-otel ÷ this | Python ÷ this |"
     )
-    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     summary = {}
     for case in cases:
         impls = sorted(
@@ -104,20 +108,25 @@ def main():
             key=lambda impl: (impl != "noveum", impl),
         )
         noop = per_span(results.get((case, "NoOpTracer"), {}), "wall")
+        noop_cpu = per_span(results.get((case, "NoOpTracer"), {}), "cpu")
         otel = per_span(results.get((case, "swift-otel"), {}), "wall")
         for impl in impls:
             metrics = results[(case, impl)]
             ns = per_span(metrics, "wall")
+            cpu = per_span(metrics, "cpu")
             allocs = per_span(metrics, "malloc")
             dropped = metrics.get("dropped", {}).get(100.0)
             py = None
             if python and case == PYTHON_CASE and ns:
                 py = python["ns_per_span_p50"] / ns
-            summary[(case, impl)] = {"ns": ns, "allocs": allocs, "noop": noop, "otel": otel, "python": py}
+            summary[(case, impl)] = {
+                "ns": ns, "cpu": cpu, "allocs": allocs, "noop": noop, "noop_cpu": noop_cpu, "otel": otel, "python": py
+            }
             out.append(
-                f"| {case} | {impl} | {fmt_ns(ns)} | {'–' if allocs is None else f'{allocs:.2f}'} "
+                f"| {case} | {impl} | {fmt_ns(ns)} | {fmt_ns(cpu)} | {'–' if allocs is None else f'{allocs:.2f}'} "
                 f"| {'–' if dropped is None else int(dropped)} | {fmt_ns(noop)} "
-                f"| {fmt_ratio(ns / noop) if ns and noop else '–'} | {fmt_ns(otel)} "
+                f"| {fmt_ratio(ns / noop) if ns and noop else '–'} "
+                f"| {fmt_ratio(cpu / noop_cpu) if cpu and noop_cpu else '–'} | {fmt_ns(otel)} "
                 f"| {fmt_ratio(otel / ns) if ns and otel else '–'} | {fmt_ratio(py)} |"
             )
     print("\n".join(out))
@@ -168,6 +177,10 @@ def main():
     if ns3 and noop3:
         target("`traceOperation {}` (sync) ≤ 2× NoOpTracer `withSpan`", f"{ns3 / noop3:.2f}× ({ns3:.0f} vs {noop3:.0f} ns)",
                ns3 / noop3 <= 2)
+    cpu3, noop_cpu3 = get("03 traceOperation {} sync", "cpu"), get("03 traceOperation {} sync", "noop_cpu")
+    if cpu3 and noop_cpu3:
+        target("… the same in the caller's thread CPU time", f"{cpu3 / noop_cpu3:.2f}× ({cpu3:.0f} vs {noop_cpu3:.0f} ns)",
+               cpu3 / noop_cpu3 <= 2)
     ns13, noop13 = get("13 traceOperation {} sync, sampled out", "ns"), get("13 traceOperation {} sync, sampled out", "noop")
     if ns13 and noop13:
         target("`traceOperation {}` sampled out ≤ 1.2× NoOpTracer `withSpan`",

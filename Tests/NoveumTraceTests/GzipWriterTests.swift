@@ -10,7 +10,7 @@ import Testing
 struct GzipWriterTests {
     /// A Noveum JSON body of `count` LLM spans, each its own trace, as the exporter sends them.
     static func exportBody(spans count: Int, seed: UInt64 = 11) -> [UInt8] {
-        var generator = SeededRandom(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let start: UInt64 = 1_795_750_786_000_000_000
         let spans = (0..<count).map { index in
             let begin = start + UInt64(index) * 7_000
@@ -35,7 +35,7 @@ struct GzipWriterTests {
     /// the longest length), bytes that do not compress (stored blocks), bytes above 143 (9-bit fixed codes), blocks
     /// that end at the token limit, and export bodies.
     static let inputs: [(name: String, bytes: [UInt8])] = {
-        var generator = SeededRandom(seed: 3)
+        var generator = SplitMix64(seed: 3)
         func random(_ count: Int) -> [UInt8] { generator.bytes(count) }
         let hex = Array("0123456789abcdef".utf8)
         var mixed: [UInt8] = []
@@ -67,7 +67,7 @@ struct GzipWriterTests {
 
     @Test("a random mix of lengths, alphabets and repeats round trips (800 inputs)")
     func randomInputsRoundTrip() throws {
-        var generator = SeededRandom(seed: 29)
+        var generator = SplitMix64(seed: 29)
         for round in 0..<800 {
             let alphabet = generator.next(below: 256) + 1
             var input: [UInt8] = []
@@ -91,7 +91,7 @@ struct GzipWriterTests {
     func checkValueEveryLength() throws {
         // On x86-64 Linux the CRC is folded 64 bytes at a time by carry-less multiplication, the rest by zlib: these
         // lengths reach below, at and above the fold, with each remainder of 16. zlib's inflate checks the trailer.
-        var generator = SeededRandom(seed: 41)
+        var generator = SplitMix64(seed: 41)
         let buffer = generator.bytes(404)
         for offset in 0..<4 {
             for length in 0...400 {
@@ -108,7 +108,7 @@ struct GzipWriterTests {
             let compressed = try #require(GzipWriter.compress(input))
             #expect(compressed.count <= input.count + 6 * (input.count / 16_384 + 2) + 18, "\(name)")
         }
-        var generator = SeededRandom(seed: 5)
+        var generator = SplitMix64(seed: 5)
         let random = generator.bytes(1_000_000)
         // Stored blocks, one per 32,768 literals (a block's worth of tokens): 5 bytes each, then the header and
         // trailer.

@@ -13,7 +13,7 @@ struct JSONWritingTests {
 
     @Test("ids: 16 hex digits a word at a time, as the digit-by-digit form writes them")
     func hexWords() {
-        var random = SeededRandom(seed: 41)
+        var random = SplitMix64(seed: 41)
         var values: [UInt64] = [0, 1, 9, 10, 15, 0xA, 0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210, .max, 1 << 63]
         values += (0..<64).map { UInt64(1) << $0 }
         values += (0..<10_000).map { _ in random.word() }
@@ -29,7 +29,7 @@ struct JSONWritingTests {
 
     @Test("duration_ms from the integer: the text Double's description gives, from 0 ns to UInt64.max")
     func millisecondsMatchDescription() {
-        var random = SeededRandom(seed: 42)
+        var random = SplitMix64(seed: 42)
         var values: [UInt64] = [
             0, 1, 5, 100, 999, 1_000, 1_001, 1_010, 1_500, 999_999, 1_000_000, 1_000_001, 1_500_000, 2_000_000,
             123_456_789, 1_000_000_000_000_000 - 1, 1_000_000_000_000_000, 1 << 53, .max,
@@ -58,7 +58,7 @@ struct JSONWritingTests {
             return "\"\(padded(f.year, 4))-\(padded(f.month, 2))-\(padded(f.day, 2))T\(padded(f.hour, 2)):"
                 + "\(padded(f.minute, 2)):\(padded(f.second, 2)).\(padded(Int(nanos % 1_000_000_000 / 1_000), 6))+00:00\""
         }
-        var random = SeededRandom(seed: 43)
+        var random = SplitMix64(seed: 43)
         let base: UInt64 = 1_795_750_786_000_000_000
         var times: [UInt64] = [0, 951_868_799_999_999_999, 951_868_800_000_000_000, .max, 4_102_444_800_000_001_000]
         for _ in 0..<5_000 {

@@ -32,20 +32,12 @@ extension Array where Element == SpanData {
     func named(_ name: String) -> SpanData? { first { $0.name == name } }
 }
 
-/// A seeded generator (a 64-bit linear congruential one, the high bits): the same inputs on every run, so a failure
+/// What the core's tests draw from the test-support target's seeded generator (`SplitMix64.swift` here is a link to
+/// it: this target and the sanitizer suite build without that target). The same inputs on every run, so a failure
 /// names the seed and round that reproduce it.
-struct SeededRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return state >> 33
-    }
-
+extension SplitMix64 {
     /// 64 random bits.
-    mutating func word() -> UInt64 { next() << 33 ^ next() << 2 ^ next() >> 29 }
+    mutating func word() -> UInt64 { next() }
 
     /// A value in `0..<bound` (`bound` > 0).
     mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }

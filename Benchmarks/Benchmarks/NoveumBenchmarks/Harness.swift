@@ -10,6 +10,17 @@ enum BenchMetric {
     static let spans = BenchmarkMetric.custom("spans", polarity: .prefersSmaller, useScalingFactor: false)
     /// Spans our pipeline dropped (queue full) since the benchmark started: must stay 0.
     static let dropped = BenchmarkMetric.custom("dropped", polarity: .prefersSmaller, useScalingFactor: false)
+    /// The synchronous benchmarks' CPU time on the caller's thread, in ns per iteration: the wall clock without the
+    /// time the scheduler gave another thread or process (the export task's, on a machine with few cores).
+    static let threadCPU = BenchmarkMetric.custom("threadCPU", polarity: .prefersSmaller, useScalingFactor: false)
+}
+
+/// This thread's CPU time in nanoseconds.
+@inline(__always)
+func threadCPUNanoseconds() -> Int {
+    var now = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+    return now.tv_sec * 1_000_000_000 + now.tv_nsec
 }
 
 enum BenchEnvironment {
@@ -28,16 +39,20 @@ let spansPerIteration = 1_000
 
 /// Registers one benchmark named "<case> [<implementation>]".
 ///
-/// `body` makes `spans` spans per call and is measured as a whole. After each iteration (outside the
-/// measurement) the benchmark records `spans` and, for our clients, the queue-full drops so far.
+/// `body` makes `spans` spans per call and is measured as a whole, in wall-clock time and in the CPU time of the
+/// thread that runs it. After each iteration (outside the measurement) the benchmark records that CPU time,
+/// `spans` and, for our clients, the queue-full drops so far.
 func bench(
     _ caseName: String, _ implementation: String, spans: Int, watching clients: [NoveumClient] = [],
     _ body: @escaping () -> Void
 ) {
     let drops = DropWatch(clients)
     Benchmark("\(caseName) [\(implementation)]") { benchmark in
+        let cpuStart = threadCPUNanoseconds()
         body()
+        let cpu = threadCPUNanoseconds() - cpuStart
         benchmark.stopMeasurement()
+        benchmark.measurement(BenchMetric.threadCPU, cpu)
         benchmark.measurement(BenchMetric.spans, spans)
         benchmark.measurement(BenchMetric.dropped, drops.sinceFirstCall())
     }

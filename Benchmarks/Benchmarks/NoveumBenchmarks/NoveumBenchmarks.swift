@@ -8,7 +8,7 @@ import Benchmark
 // the custom metric `spans` (spans made per iteration) and prints one table.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .mallocCountTotal, BenchMetric.spans, BenchMetric.dropped],
+        metrics: [.wallClock, .mallocCountTotal, BenchMetric.spans, BenchMetric.dropped, BenchMetric.threadCPU],
         timeUnits: .nanoseconds,
         warmupIterations: 3,
         scalingFactor: .one,

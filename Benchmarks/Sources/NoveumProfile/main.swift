@@ -1,6 +1,7 @@
 // noveum-profile: runs one workload of the suite N times in a plain loop, for profilers.
 //
 //   valgrind --tool=callgrind .build/release/noveum-profile start-finish 100000
+//   NOVEUM_PROFILE_TIME=1 .build/release/noveum-profile trace-operation 1000000   # wall and thread CPU per span
 //
 // Instructions per span, reproducibly: run it with two counts and divide the difference in instructions by the
 // difference in spans (that removes start-up and the pipeline's set-up).
@@ -53,6 +54,18 @@ func blocking(_ body: @escaping @Sendable () async -> Void) {
     }
     done.wait()
 }
+
+/// Nanoseconds on `clock`: the wall (`CLOCK_MONOTONIC`) or this thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`).
+func nanoseconds(_ clock: clockid_t) -> Int {
+    var now = timespec()
+    clock_gettime(clock, &now)
+    return now.tv_sec * 1_000_000_000 + now.tv_nsec
+}
+// NOVEUM_PROFILE_TIME=1 prints the loop's wall time and this thread's CPU time per span (for the synchronous
+// workloads, the cost on the caller's thread alone: time the scheduler gave another process is not in it).
+let timed = getenv("NOVEUM_PROFILE_TIME") != nil
+let wallStart = nanoseconds(CLOCK_MONOTONIC)
+let cpuStart = nanoseconds(CLOCK_THREAD_CPUTIME_ID)
 
 switch arguments[0] {
 case "start-finish":
@@ -196,6 +209,11 @@ case "trace-of-ten":
 default:
     print("unknown workload \(arguments[0])")
     exit(2)
+}
+if timed {
+    let wall = Double(nanoseconds(CLOCK_MONOTONIC) - wallStart) / Double(count)
+    let cpu = Double(nanoseconds(CLOCK_THREAD_CPUTIME_ID) - cpuStart) / Double(count)
+    print("\(arguments[0]): wall \(Int(wall.rounded())) ns/span, caller's thread CPU \(Int(cpu.rounded())) ns/span")
 }
 blocking {
     let undelivered = await client.shutdown(timeout: .seconds(30))

@@ -1,0 +1,1 @@
+../NoveumTraceTestSupport/Workloads/SplitMix64.swift

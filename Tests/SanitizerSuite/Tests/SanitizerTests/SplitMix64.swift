@@ -1,0 +1,1 @@
+../../../NoveumTraceTests/SplitMix64.swift
