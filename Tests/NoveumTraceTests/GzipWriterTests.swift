@@ -16,8 +16,8 @@ struct GzipWriterTests {
             let begin = start + UInt64(index) * 7_000
             return SpanData(
                 context: SpanContext(
-                    traceID: TraceID(high: generator.word() | 1, low: generator.word()),
-                    spanID: SpanID(rawValue: generator.word() | 1), isSampled: true),
+                    traceID: TraceID(high: generator.next() | 1, low: generator.next()),
+                    spanID: SpanID(rawValue: generator.next() | 1), isSampled: true),
                 parentSpanID: nil, name: "chat gpt-4o", kind: .client, startTimeNanos: begin,
                 endTimeNanos: begin + 150_000 + UInt64(generator.next(below: 40_000)), status: .ok,
                 attributes: [

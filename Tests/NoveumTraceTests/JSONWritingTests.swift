@@ -16,7 +16,7 @@ struct JSONWritingTests {
         var random = SplitMix64(seed: 41)
         var values: [UInt64] = [0, 1, 9, 10, 15, 0xA, 0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210, .max, 1 << 63]
         values += (0..<64).map { UInt64(1) << $0 }
-        values += (0..<10_000).map { _ in random.word() }
+        values += (0..<10_000).map { _ in random.next() }
         for value in values {
             let plain = String(value, radix: 16)
             let expected = String(repeating: "0", count: 16 - plain.count) + plain
@@ -37,9 +37,9 @@ struct JSONWritingTests {
         for digits in 3...19 {
             var bound: UInt64 = 1
             for _ in 0..<digits { bound = bound &* 10 }
-            values += (0..<2_000).map { _ in random.word() % bound }
+            values += (0..<2_000).map { _ in random.next() % bound }
             // Round values: trailing zeros in the fraction, and none at all.
-            values += (0..<200).map { _ in random.word() % bound / 1_000 * 1_000 }
+            values += (0..<200).map { _ in random.next() % bound / 1_000 * 1_000 }
         }
         for nanos in values {
             let expected = (Double(nanos) / 1_000_000).description
@@ -64,7 +64,7 @@ struct JSONWritingTests {
         for _ in 0..<5_000 {
             // Mostly the same or a neighbouring second, now and then far away, and back.
             switch random.next(below: 4) {
-            case 0: times.append(random.word())
+            case 0: times.append(random.next())
             case 1: times.append(times[times.count - 1])
             default: times.append(base + UInt64(random.next(below: 3_000_000)) * 1_000)
             }

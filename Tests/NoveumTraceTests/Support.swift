@@ -36,9 +36,6 @@ extension Array where Element == SpanData {
 /// it: this target and the sanitizer suite build without that target). The same inputs on every run, so a failure
 /// names the seed and round that reproduce it.
 extension SplitMix64 {
-    /// 64 random bits.
-    mutating func word() -> UInt64 { next() }
-
     /// A value in `0..<bound` (`bound` > 0).
     mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 

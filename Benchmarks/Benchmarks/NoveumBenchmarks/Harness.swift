@@ -15,14 +15,6 @@ enum BenchMetric {
     static let threadCPU = BenchmarkMetric.custom("threadCPU", polarity: .prefersSmaller, useScalingFactor: false)
 }
 
-/// This thread's CPU time in nanoseconds.
-@inline(__always)
-func threadCPUNanoseconds() -> Int {
-    var now = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
-    return now.tv_sec * 1_000_000_000 + now.tv_nsec
-}
-
 enum BenchEnvironment {
     /// How long each benchmark runs; `NOVEUM_BENCH_MS` overrides (the CI smoke run uses a few milliseconds).
     static let maxDurationMilliseconds: Int = {
@@ -48,9 +40,9 @@ func bench(
 ) {
     let drops = DropWatch(clients)
     Benchmark("\(caseName) [\(implementation)]") { benchmark in
-        let cpuStart = threadCPUNanoseconds()
+        let cpuStart = nanoseconds(on: CLOCK_THREAD_CPUTIME_ID)
         body()
-        let cpu = threadCPUNanoseconds() - cpuStart
+        let cpu = nanoseconds(on: CLOCK_THREAD_CPUTIME_ID) - cpuStart
         benchmark.stopMeasurement()
         benchmark.measurement(BenchMetric.threadCPU, cpu)
         benchmark.measurement(BenchMetric.spans, spans)

@@ -55,17 +55,11 @@ func blocking(_ body: @escaping @Sendable () async -> Void) {
     done.wait()
 }
 
-/// Nanoseconds on `clock`: the wall (`CLOCK_MONOTONIC`) or this thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`).
-func nanoseconds(_ clock: clockid_t) -> Int {
-    var now = timespec()
-    clock_gettime(clock, &now)
-    return now.tv_sec * 1_000_000_000 + now.tv_nsec
-}
 // NOVEUM_PROFILE_TIME=1 prints the loop's wall time and this thread's CPU time per span (for the synchronous
 // workloads, the cost on the caller's thread alone: time the scheduler gave another process is not in it).
 let timed = getenv("NOVEUM_PROFILE_TIME") != nil
-let wallStart = nanoseconds(CLOCK_MONOTONIC)
-let cpuStart = nanoseconds(CLOCK_THREAD_CPUTIME_ID)
+let wallStart = nanoseconds(on: CLOCK_MONOTONIC)
+let cpuStart = nanoseconds(on: CLOCK_THREAD_CPUTIME_ID)
 
 switch arguments[0] {
 case "start-finish":
@@ -211,8 +205,8 @@ default:
     exit(2)
 }
 if timed {
-    let wall = Double(nanoseconds(CLOCK_MONOTONIC) - wallStart) / Double(count)
-    let cpu = Double(nanoseconds(CLOCK_THREAD_CPUTIME_ID) - cpuStart) / Double(count)
+    let wall = Double(nanoseconds(on: CLOCK_MONOTONIC) - wallStart) / Double(count)
+    let cpu = Double(nanoseconds(on: CLOCK_THREAD_CPUTIME_ID) - cpuStart) / Double(count)
     print("\(arguments[0]): wall \(Int(wall.rounded())) ns/span, caller's thread CPU \(Int(cpu.rounded())) ns/span")
 }
 blocking {
